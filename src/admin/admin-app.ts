@@ -1,6 +1,6 @@
 // The admin listener (ADMIN_PORT, loopback unless ADMIN_HOST says otherwise): tenant
 // management and Prometheus metrics, all behind the admin token.
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { installErrorHandlers } from '../http/error-handler.ts';
 import { acceptJsonBodies } from '../http/json-body.ts';
@@ -16,7 +16,7 @@ export interface AdminAppDeps extends TenantAdminDeps {
 }
 
 export function buildAdminApp(deps: AdminAppDeps): FastifyInstance {
-  const app = Fastify({ loggerInstance: deps.log.child({ listener: 'admin' }), disableRequestLogging: true }) as unknown as FastifyInstance;
+  const app = Fastify({ loggerInstance: deps.log.child({ listener: 'admin' }), logController: new LogController({ disableRequestLogging: true }) }) as unknown as FastifyInstance;
   acceptJsonBodies(app);
   installErrorHandlers(app);
   requireAdminToken(app, deps.adminToken);

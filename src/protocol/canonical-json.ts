@@ -1,5 +1,10 @@
-// Canonical JSON (spec appendices, "Canonical JSON"): UTF-8, no insignificant whitespace,
-// object keys ordered by Unicode code point, integers only within ±(2^53 − 1).
+// Canonical JSON (spec appendices, "Canonical JSON"): the shortest UTF-8 JSON encoding, object
+// keys ordered by Unicode code point, integers only within ±(2^53 − 1), no floats, no -0.
+//
+// Strings: JSON.stringify already produces exactly the spec grammar's escapes (\b \t \n \f \r
+// \" \\ and lower-case \u00XX for the other controls, everything else literal, DEL included),
+// except for lone surrogates, which it writes as \udXXX escapes the grammar does not allow and
+// which UTF-8 cannot carry. Those strings have no canonical form, so they are refused.
 
 export class CanonicalJsonError extends Error {
   override name = 'CanonicalJsonError';
@@ -34,15 +39,56 @@ function needsCodePointSort(keys: string[]): boolean {
   return false;
 }
 
-function encode(value: unknown, out: string[], path: string): void {
+type NumberFormat = (value: number, path: string) => string;
+
+function strictNumber(value: number, path: string): string {
+  if (!Number.isInteger(value)) throw new CanonicalJsonError(`non-integer number at ${path}`);
+  if (value > MAX_SAFE || value < -MAX_SAFE) throw new CanonicalJsonError(`integer out of range at ${path}`);
+  return Object.is(value, -0) ? '0' : String(value);
+}
+
+/** Python's `repr(float)`, the form the reference implementations wrote floats in before room
+ * version 6: shortest round-trip digits, positional for 1e-4 ≤ |x| < 1e16 (with ".0" when
+ * integral), otherwise d.ddde±XX with at least two exponent digits. */
+function pythonFloatRepr(value: number): string {
+  const sign = value < 0 ? '-' : '';
+  const [mantissa = '', exponentText = '0'] = Math.abs(value).toExponential().split('e');
+  const digits = mantissa.replace('.', '');
+  const exponent = Number(exponentText);
+  const decimalPoint = exponent + 1; // value = 0.<digits> × 10^decimalPoint
+  if (decimalPoint <= -4 || decimalPoint > 16) {
+    const fraction = digits.length > 1 ? `.${digits.slice(1)}` : '';
+    const expSign = exponent < 0 ? '-' : '+';
+    return `${sign}${digits[0]}${fraction}e${expSign}${String(Math.abs(exponent)).padStart(2, '0')}`;
+  }
+  if (decimalPoint <= 0) return `${sign}0.${'0'.repeat(-decimalPoint)}${digits}`;
+  if (decimalPoint < digits.length) return `${sign}${digits.slice(0, decimalPoint)}.${digits.slice(decimalPoint)}`;
+  return `${sign}${digits}${'0'.repeat(decimalPoint - digits.length)}.0`;
+}
+
+function lenientNumber(value: number, path: string): string {
+  if (!Number.isFinite(value)) throw new CanonicalJsonError(`non-finite number at ${path}`);
+  if (Number.isInteger(value)) {
+    if (Object.is(value, -0)) return '0';
+    // Beyond 2^53 the parsed double is all we have; print its exact integer value, which is
+    // what the sender wrote whenever the sender's integer was representable.
+    return Math.abs(value) <= MAX_SAFE ? String(value) : BigInt(value).toString();
+  }
+  return pythonFloatRepr(value);
+}
+
+function encodeString(text: string, path: string): string {
+  if (!text.isWellFormed()) throw new CanonicalJsonError(`lone surrogate in string at ${path}`);
+  return JSON.stringify(text);
+}
+
+function encode(value: unknown, out: string[], path: string, formatNumber: NumberFormat): void {
   switch (typeof value) {
     case 'string':
-      out.push(JSON.stringify(value));
+      out.push(encodeString(value, path));
       return;
     case 'number':
-      if (!Number.isInteger(value)) throw new CanonicalJsonError(`non-integer number at ${path}`);
-      if (value > MAX_SAFE || value < -MAX_SAFE) throw new CanonicalJsonError(`integer out of range at ${path}`);
-      out.push(Object.is(value, -0) ? '0' : String(value));
+      out.push(formatNumber(value, path));
       return;
     case 'boolean':
       out.push(value ? 'true' : 'false');
@@ -58,7 +104,7 @@ function encode(value: unknown, out: string[], path: string): void {
           if (i > 0) out.push(',');
           const item: unknown = value[i];
           if (item === undefined) throw new CanonicalJsonError(`undefined at ${path}[${i}]`);
-          encode(item, out, `${path}[${i}]`);
+          encode(item, out, `${path}[${i}]`, formatNumber);
         }
         out.push(']');
         return;
@@ -75,8 +121,8 @@ function encode(value: unknown, out: string[], path: string): void {
       for (let i = 0; i < keys.length; i++) {
         const k = keys[i] as string;
         if (i > 0) out.push(',');
-        out.push(JSON.stringify(k), ':');
-        encode(obj[k], out, `${path}.${k}`);
+        out.push(encodeString(k, `${path} key`), ':');
+        encode(obj[k], out, `${path}.${k}`, formatNumber);
       }
       out.push('}');
       return;
@@ -86,11 +132,34 @@ function encode(value: unknown, out: string[], path: string): void {
   }
 }
 
-/** Encodes a value as canonical JSON. Throws CanonicalJsonError for values canonical JSON
- * cannot represent (floats, out-of-range integers, undefined in arrays, bigint, functions,
- * class instances). Object properties whose value is undefined are omitted, as JSON.stringify does. */
-export function canonicalJson(value: unknown): string {
+function run(value: unknown, formatNumber: NumberFormat): string {
   const out: string[] = [];
-  encode(value, out, '$');
+  try {
+    encode(value, out, '$', formatNumber);
+  } catch (error) {
+    // Pathologically deep nesting from the network exhausts the stack; report it like any
+    // other value canonical JSON cannot carry.
+    if (error instanceof RangeError) throw new CanonicalJsonError('value nested too deeply');
+    throw error;
+  }
   return out.join('');
+}
+
+/** Encodes a value as canonical JSON. Throws CanonicalJsonError for values canonical JSON
+ * cannot represent (floats, out-of-range integers, lone surrogates, undefined in arrays, bigint,
+ * functions, class instances). Object properties whose value is undefined are omitted, as
+ * JSON.stringify does. */
+export function canonicalJson(value: unknown): string {
+  return run(value, strictNumber);
+}
+
+/** Canonical JSON as room versions 1–5 tolerate it ("Servers MUST NOT strictly enforce the
+ * JSON format" there): identical to `canonicalJson` on every value that accepts, and in
+ * addition encodes floats the way their (Python) senders did and integers beyond ±(2^53 − 1)
+ * as their exact parsed value. A float written with an integral value ("50.0") has already
+ * become an integer in JSON.parse, so its original spelling, and any hash over it, is lost:
+ * the lenient form is best effort, as the spec's "where possible" allows. Still throws for
+ * lone surrogates, non-finite numbers and non-JSON values. */
+export function canonicalJsonLenient(value: unknown): string {
+  return run(value, lenientNumber);
 }

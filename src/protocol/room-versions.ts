@@ -101,5 +101,31 @@ export const KNOWN_ROOM_VERSIONS: readonly string[] = Object.freeze(Object.keys(
 export const DEFAULT_ROOM_VERSION = '10';
 
 export function roomVersion(id: string): RoomVersion | undefined {
-  return Object.hasOwn(ROOM_VERSIONS, id) ? ROOM_VERSIONS[id] : undefined;
+  return typeof id === 'string' && Object.hasOwn(ROOM_VERSIONS, id) ? ROOM_VERSIONS[id] : undefined;
+}
+
+/** Thrown by functions that cannot give any answer for a room version this server does not
+ * implement (redact, eventId, referenceHash, signing). Validating functions never throw it:
+ * they answer `false` or a result with a reason instead. */
+export class UnknownRoomVersionError extends Error {
+  override name = 'UnknownRoomVersionError';
+  readonly roomVersion: string;
+  constructor(roomVersionId: string) {
+    super(`unknown room version ${JSON.stringify(roomVersionId)}`);
+    this.roomVersion = roomVersionId;
+  }
+}
+
+export function requireRoomVersion(id: string): RoomVersion {
+  const version = roomVersion(id);
+  if (!version) throw new UnknownRoomVersionError(id);
+  return version;
+}
+
+const ROOM_VERSION_GRAMMAR = /^[a-z0-9.-]{1,32}$/;
+
+/** The room version grammar (rooms/_index.md): 1–32 of a-z, 0-9, ".", "-". Says nothing about
+ * whether this server implements the version. */
+export function isValidRoomVersionId(id: string): boolean {
+  return typeof id === 'string' && ROOM_VERSION_GRAMMAR.test(id);
 }

@@ -10,6 +10,18 @@ const SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 
 export type Signatures = Record<string, Record<string, string>>;
 
+/** Turns a JSON value into the bytes' text form to sign: canonicalJson, or the lenient variant
+ * old room versions need when verifying what others signed. */
+export type JsonEncoder = (value: unknown) => string;
+
+/** The only signing algorithm the spec defines ("Signing Details"). */
+const ED25519_PREFIX = 'ed25519:';
+
+/** True for a key ID this module can sign or verify with: `ed25519:` + a non-empty version. */
+export function isEd25519KeyId(keyId: string): boolean {
+  return typeof keyId === 'string' && keyId.startsWith(ED25519_PREFIX) && keyId.length > ED25519_PREFIX.length;
+}
+
 export interface SigningKey {
   /** e.g. "ed25519:abc123" */
   keyId: string;
@@ -43,8 +55,10 @@ function signable(obj: object): Record<string, unknown> {
   return rest;
 }
 
-/** Signs with a prepared key; returns a copy with the signature added beside existing ones. */
+/** Signs with a prepared key; returns a copy with the signature added beside existing ones.
+ * Throws CanonicalJsonError when obj has no canonical form, RangeError for a non-ed25519 key ID. */
 export function signJsonWithKey<T extends object>(obj: T, serverName: string, key: SigningKey): T {
+  if (!isEd25519KeyId(key.keyId)) throw new RangeError(`not an ed25519 key ID: ${key.keyId}`);
   const bytes = Buffer.from(canonicalJson(signable(obj)), 'utf8');
   const signature = encodeBase64(sign(null, bytes, key.privateKey));
   const existing = ((obj as Record<string, unknown>).signatures ?? {}) as Signatures;
@@ -59,9 +73,18 @@ export function signJson<T extends object>(obj: T, serverName: string, keyId: st
   return signJsonWithKey(obj, serverName, { keyId, privateKey: privateKeyFromSeed(seed), publicKey: new Uint8Array() });
 }
 
-/** Verifies one signature against a KeyObject. Never throws: malformed input is `false`. */
-export function verifyJsonWithKey(obj: object, serverName: string, keyId: string, publicKey: KeyObject): boolean {
+/** Verifies one signature against a KeyObject ("Checking for a Signature"). Never throws:
+ * malformed input, a key ID of an algorithm other than ed25519, or an object without a
+ * canonical form is `false`. */
+export function verifyJsonWithKey(
+  obj: object,
+  serverName: string,
+  keyId: string,
+  publicKey: KeyObject,
+  encode: JsonEncoder = canonicalJson,
+): boolean {
   try {
+    if (!isEd25519KeyId(keyId)) return false;
     const sigs = (obj as { signatures?: unknown }).signatures;
     if (typeof sigs !== 'object' || sigs === null) return false;
     const byServer = (sigs as Record<string, unknown>)[serverName];
@@ -70,7 +93,7 @@ export function verifyJsonWithKey(obj: object, serverName: string, keyId: string
     if (typeof sig !== 'string') return false;
     const sigBytes = decodeBase64(sig);
     if (!sigBytes || sigBytes.byteLength !== 64) return false;
-    const bytes = Buffer.from(canonicalJson(signable(obj)), 'utf8');
+    const bytes = Buffer.from(encode(signable(obj)), 'utf8');
     return verify(null, bytes, publicKey, sigBytes);
   } catch {
     return false;
@@ -78,12 +101,18 @@ export function verifyJsonWithKey(obj: object, serverName: string, keyId: string
 }
 
 /** Verifies one signature with a raw 32-byte public key. Never throws. */
-export function verifyJson(obj: object, serverName: string, keyId: string, publicKey: Uint8Array): boolean {
+export function verifyJson(
+  obj: object,
+  serverName: string,
+  keyId: string,
+  publicKey: Uint8Array,
+  encode: JsonEncoder = canonicalJson,
+): boolean {
   let key: KeyObject;
   try {
     key = publicKeyFromRaw(publicKey);
   } catch {
     return false;
   }
-  return verifyJsonWithKey(obj, serverName, keyId, key);
+  return verifyJsonWithKey(obj, serverName, keyId, key, encode);
 }

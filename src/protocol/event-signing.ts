@@ -1,0 +1,68 @@
+// Signing events (server-server API, "Signing Events"): hash the full event, then sign its
+// redacted form, so signatures survive redaction while the hash detects changed content.
+import type { KeyObject } from 'node:crypto';
+import { addContentHash } from './event-hashes.ts';
+import { encodeEventJson } from './event-json.ts';
+import { redactWithVersion } from './redaction.ts';
+import { requireRoomVersion, roomVersion as lookupRoomVersion } from './room-versions.ts';
+import { publicKeyFromRaw, signJsonWithKey, verifyJsonWithKey, type Signatures, type SigningKey } from './signing.ts';
+
+/** Adds this server's signature, computed over the redacted event, to a copy of the event;
+ * `hashes` is left as it is (use hashAndSignEvent for a new event). Earlier signatures stay.
+ * Throws UnknownRoomVersionError, or CanonicalJsonError if the event is not canonical JSON. */
+export function signEvent<T extends object>(pdu: T, serverName: string, signingKey: SigningKey, roomVersion: string): T & { signatures: Signatures } {
+  const version = requireRoomVersion(roomVersion);
+  const signedRedacted = signJsonWithKey(redactWithVersion(pdu, version), serverName, signingKey);
+  // The redacted copy kept the event's earlier signatures, so its set is the complete one.
+  return { ...pdu, signatures: signedRedacted.signatures as Signatures };
+}
+
+/** Prepares an event this server sends: sets `hashes.sha256` to the content hash of the full
+ * event, then signs the redacted form and copies the signature back. Throws as signEvent does. */
+export function hashAndSignEvent<T extends object>(
+  pdu: T,
+  serverName: string,
+  signingKey: SigningKey,
+  roomVersion: string,
+): T & { hashes: { sha256: string }; signatures: Signatures } {
+  requireRoomVersion(roomVersion);
+  return signEvent(addContentHash(pdu), serverName, signingKey, roomVersion);
+}
+
+/** Verifies `serverName`'s signature under `keyId` over the redacted event, so it holds for
+ * the full event and for a redacted copy alike. Never throws: malformed input, an unknown room
+ * version or a bad key is `false`. Checks one signature; which servers must have signed and
+ * whether the key was valid at origin_server_ts are the caller's policy. */
+export function verifyEventSignatureWithKey(
+  pdu: unknown,
+  serverName: string,
+  keyId: string,
+  publicKey: KeyObject,
+  roomVersion: string,
+): boolean {
+  const version = lookupRoomVersion(roomVersion);
+  if (!version || typeof pdu !== 'object' || pdu === null || Array.isArray(pdu)) return false;
+  try {
+    const redacted = redactWithVersion(pdu, version);
+    return verifyJsonWithKey(redacted, serverName, keyId, publicKey, (value) => encodeEventJson(value, version));
+  } catch {
+    return false;
+  }
+}
+
+/** verifyEventSignatureWithKey with a raw 32-byte ed25519 public key. Never throws. */
+export function verifyEventSignature(
+  pdu: unknown,
+  serverName: string,
+  keyId: string,
+  publicKey: Uint8Array,
+  roomVersion: string,
+): boolean {
+  let key: KeyObject;
+  try {
+    key = publicKeyFromRaw(publicKey);
+  } catch {
+    return false;
+  }
+  return verifyEventSignatureWithKey(pdu, serverName, keyId, key, roomVersion);
+}

@@ -1,0 +1,74 @@
+// State resolution (rooms/v1, rooms/v2, rooms/v12 "State resolution"): the state after
+// merging several branches of a room's DAG. The algorithm follows the room version:
+// v1 for room version 1, v2 for 2–11, v2.1 (v12's variant) for 12.
+import { roomVersion } from '../room-versions.ts';
+import type { ResolveContext } from './context.ts';
+import { EventIndex } from './event-index.ts';
+import { resolveV1 } from './resolve-v1.ts';
+import { resolveV2 } from './resolve-v2.ts';
+import { parseStateSets, type StateMap } from './state-sets.ts';
+import { StateResInputError, type ResolveOptions, type ResolveResult, type StateTuple } from './types.ts';
+
+export type { ResolveOptions, ResolveResult, StateTuple } from './types.ts';
+
+function toTuples(state: StateMap, index: EventIndex): StateTuple[] {
+  const tuples: StateTuple[] = [];
+  for (const id of state.values()) {
+    const event = index.get(id);
+    tuples.push([event.type, event.stateKey as string, id]);
+  }
+  return tuples;
+}
+
+function parseRejected(raw: unknown): Set<string> {
+  if (raw === undefined) return new Set();
+  if (!Array.isArray(raw) || !raw.every((id) => typeof id === 'string')) {
+    throw new StateResInputError('rejectedEventIds is not an array of strings');
+  }
+  return new Set(raw as string[]);
+}
+
+/**
+ * Resolves state sets into one state. `events` maps event ID → event and must hold every
+ * event of the state sets and of their full auth chains. Never throws: a missing or
+ * malformed event, an unknown room version or a cycle in auth_events is `{ ok: false }`.
+ * The order of the returned tuples is unspecified.
+ */
+export function tryResolveState(
+  roomVersionId: string,
+  stateSets: ReadonlyArray<ReadonlyArray<Readonly<StateTuple>>>,
+  events: Readonly<Record<string, object>>,
+  options: ResolveOptions = {},
+): ResolveResult {
+  try {
+    const version = typeof roomVersionId === 'string' ? roomVersion(roomVersionId) : undefined;
+    if (version === undefined) return { ok: false, reason: `unknown room version ${String(roomVersionId)}` };
+    if (typeof events !== 'object' || events === null) return { ok: false, reason: 'events is not an object' };
+    const index = new EventIndex(events as Record<string, unknown>);
+    const sets = parseStateSets(stateSets, index);
+    const ctx: ResolveContext = { index, version, rejected: parseRejected(options?.rejectedEventIds) };
+    if (sets.length === 0) return { ok: true, state: [] };
+    const resolved = version.stateRes === 'v1' ? resolveV1(ctx, sets) : resolveV2(ctx, sets);
+    return { ok: true, state: toTuples(resolved, index) };
+  } catch (error) {
+    if (error instanceof StateResInputError) return { ok: false, reason: error.message };
+    // Anything else is a bug or an exhausted resource (e.g. a pathological input); still
+    // never let it escape into the caller's event loop or a worker.
+    return { ok: false, reason: `state resolution failed: ${error instanceof Error ? error.message : String(error)}` };
+  }
+}
+
+/** tryResolveState for callers that treat bad input as exceptional: throws a
+ * StateResInputError with the reason. */
+export function resolveState(
+  roomVersionId: string,
+  stateSets: ReadonlyArray<ReadonlyArray<Readonly<StateTuple>>>,
+  events: Readonly<Record<string, object>>,
+  options: ResolveOptions = {},
+): StateTuple[] {
+  const result = tryResolveState(roomVersionId, stateSets, events, options);
+  if (!result.ok) throw new StateResInputError(result.reason);
+  return result.state;
+}
+
+export { StateResInputError };
