@@ -10,11 +10,16 @@ import { publicKeyFromRaw, signJsonWithKey, verifyJsonWithKey, type Signatures, 
 /** Adds this server's signature, computed over the redacted event, to a copy of the event;
  * `hashes` is left as it is (use hashAndSignEvent for a new event). Earlier signatures stay.
  * Throws UnknownRoomVersionError, or CanonicalJsonError if the event is not canonical JSON. */
-export function signEvent<T extends object>(pdu: T, serverName: string, signingKey: SigningKey, roomVersion: string): T & { signatures: Signatures } {
+export function signEvent<T extends object>(
+  pdu: T,
+  serverName: string,
+  signingKey: SigningKey,
+  roomVersion: string,
+): T & { signatures: Signatures } {
   const version = requireRoomVersion(roomVersion);
   const signedRedacted = signJsonWithKey(redactWithVersion(pdu, version), serverName, signingKey);
   // The redacted copy kept the event's earlier signatures, so its set is the complete one.
-  return { ...pdu, signatures: signedRedacted.signatures as Signatures };
+  return { ...pdu, signatures: signedRedacted.signatures };
 }
 
 /** Prepares an event this server sends: sets `hashes.sha256` to the content hash of the full

@@ -140,6 +140,11 @@ function checkOwnEventId(pdu: Json, version: RoomVersion): Check {
   return checkBoundedString(pdu, 'event_id', MAX_ID_BYTES, false);
 }
 
+function checkContent(pdu: Json): Check {
+  if (pdu.content === undefined) return 'content is missing';
+  return isPlainObject(pdu.content) ? undefined : 'content is not an object';
+}
+
 function checkDepth(pdu: Json, version: RoomVersion): Check {
   const problem = checkInteger(pdu, 'depth');
   if (problem) return problem;
@@ -154,7 +159,7 @@ function checkFields(pdu: Json, version: RoomVersion): Check {
     () => checkRoomId(pdu, version),
     () => checkOwnEventId(pdu, version),
     () => checkBoundedString(pdu, 'state_key', MAX_KEY_BYTES, false),
-    () => (isPlainObject(pdu.content) ? undefined : pdu.content === undefined ? 'content is missing' : 'content is not an object'),
+    () => checkContent(pdu),
     () => checkInteger(pdu, 'origin_server_ts'),
     () => checkDepth(pdu, version),
     () => checkReferenceList(pdu, 'prev_events', MAX_PREV_EVENTS, version),
@@ -163,7 +168,7 @@ function checkFields(pdu: Json, version: RoomVersion): Check {
     () => checkSignatures(pdu),
     () => (pdu.unsigned === undefined || isPlainObject(pdu.unsigned) ? undefined : 'unsigned is not an object'),
     // Until v11 a redaction names its target in a top-level `redacts` (pdu_v1/v3/v4/v6).
-    () => (version.redactsInContent || pdu.redacts === undefined || typeof pdu.redacts === 'string' ? undefined : 'redacts is not a string'),
+    () => (version.redactsInContent ? undefined : checkBoundedString(pdu, 'redacts', MAX_ID_BYTES, false)),
   ];
   for (const check of checks) {
     const problem = check();

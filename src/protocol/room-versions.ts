@@ -32,7 +32,9 @@ export interface RoomVersion {
   integerOnlyPowerLevels: boolean;
   /** v11+: create content has no `creator`; the creator is the create event's sender. */
   implicitRoomCreator: boolean;
-  /** v11+: `redacts` is a content property (and still accepted top level). */
+  /** v11+: m.room.redaction names its target in `content.redacts` (which redaction protects);
+   * the top-level `redacts` of v1–v10 is no longer part of the event format. Servers add it
+   * back only when serving events to clients (rooms/v11.md). */
   redactsInContent: boolean;
   /** v12+: room ID is `!` + URL-safe reference hash of the create event; create has no room_id. */
   roomIdFromCreateEvent: boolean;

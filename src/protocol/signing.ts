@@ -57,7 +57,11 @@ function signable(obj: object): Record<string, unknown> {
 
 /** Signs with a prepared key; returns a copy with the signature added beside existing ones.
  * Throws CanonicalJsonError when obj has no canonical form, RangeError for a non-ed25519 key ID. */
-export function signJsonWithKey<T extends object>(obj: T, serverName: string, key: SigningKey): T {
+export function signJsonWithKey<T extends object>(
+  obj: T,
+  serverName: string,
+  key: SigningKey,
+): T & { signatures: Signatures } {
   if (!isEd25519KeyId(key.keyId)) throw new RangeError(`not an ed25519 key ID: ${key.keyId}`);
   const bytes = Buffer.from(canonicalJson(signable(obj)), 'utf8');
   const signature = encodeBase64(sign(null, bytes, key.privateKey));
@@ -69,7 +73,12 @@ export function signJsonWithKey<T extends object>(obj: T, serverName: string, ke
 }
 
 /** Returns a signed copy of obj; seed is the 32-byte ed25519 seed. */
-export function signJson<T extends object>(obj: T, serverName: string, keyId: string, seed: Uint8Array): T {
+export function signJson<T extends object>(
+  obj: T,
+  serverName: string,
+  keyId: string,
+  seed: Uint8Array,
+): T & { signatures: Signatures } {
   return signJsonWithKey(obj, serverName, { keyId, privateKey: privateKeyFromSeed(seed), publicKey: new Uint8Array() });
 }
 
