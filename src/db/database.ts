@@ -22,7 +22,9 @@ export function openDatabase(url: string, options: { max: number; log: Logger })
   });
   // An idle client that loses its connection emits 'error' on the pool; without a listener
   // that would crash the process. The next query opens a fresh connection.
-  pool.on('error', (error) => options.log.warn({ err: error }, 'idle database connection lost'));
+  pool.on('error', (error) =>
+    options.log.warn({ code: (error as { code?: string }).code, error: error.message }, 'idle database connection lost'),
+  );
   const root = new Kysely<ControlDatabase>({ dialect: new PostgresDialect({ pool }) });
   let closed = false;
   return {

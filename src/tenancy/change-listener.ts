@@ -34,7 +34,7 @@ export function listenForTenantChanges(options: {
     if (closed) return;
     const c = new pg.Client({ connectionString: options.connectionString, application_name: 'tessera-listener' });
     c.on('error', (error) => {
-      options.log.warn({ err: error }, 'tenant change listener lost its connection');
+      options.log.warn({ code: (error as { code?: string }).code, error: error.message }, 'tenant change listener lost its connection');
     });
     c.on('end', () => {
       if (client === c) client = undefined;
