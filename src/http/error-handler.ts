@@ -43,9 +43,9 @@ export function installErrorHandlers(app: FastifyInstance): void {
     // A known path with another method is 405; an unknown path is 404 (both M_UNRECOGNIZED).
     const otherMethods = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'].filter((m) => m !== method);
     const path = request.url.split('?')[0] ?? '/';
-    const known = otherMethods.some((m) => app.findRoute({ method: m as 'GET', url: path }) !== null);
-    if (known) {
-      void reply.code(405).send({ errcode: 'M_UNRECOGNIZED', error: 'Unrecognized request' });
+    const allowed = otherMethods.filter((m) => app.findRoute({ method: m as 'GET', url: path }) !== null);
+    if (allowed.length > 0) {
+      void reply.code(405).header('allow', [...allowed, 'OPTIONS'].join(', ')).send({ errcode: 'M_UNRECOGNIZED', error: 'Unrecognized request' });
       return;
     }
     void reply.code(404).send({ errcode: 'M_UNRECOGNIZED', error: 'Unrecognized request' });

@@ -5,9 +5,10 @@ import { MatrixError } from '../errors/matrix-error.ts';
 
 export function acceptJsonBodies(app: FastifyInstance): void {
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => {
+  app.addContentTypeParser('*', { parseAs: 'string' }, (request, body, done) => {
     const text = body as string;
-    if (text.trim() === '') {
+    // No route matched: the not-found handler answers 404/405 whatever the body holds.
+    if (request.routeOptions.url === undefined || text.trim() === '') {
       done(null, undefined);
       return;
     }

@@ -29,7 +29,7 @@ export interface CallOptions {
 
 async function toResult(response: Awaited<ReturnType<typeof request>>): Promise<HttpResult> {
   const text = await response.body.text();
-  let body: unknown = undefined;
+  let body: unknown;
   try {
     body = text === '' ? undefined : JSON.parse(text);
   } catch {

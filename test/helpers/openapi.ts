@@ -6,7 +6,7 @@
 import { AssertionError } from 'node:assert';
 import { existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { $RefParser } from '@apidevtools/json-schema-ref-parser';
+import { $RefParser, type FileInfo, type ParserOptions } from '@apidevtools/json-schema-ref-parser';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import YAML from 'yaml';
@@ -82,21 +82,26 @@ export function specRoot(): string {
 }
 
 // The default YAML parser of json-schema-ref-parser rejects some spec files (ping.yaml).
-const yamlParser = {
-  order: 1,
-  allowEmpty: false,
-  canParse: ['.yaml', '.yml', '.json'],
-  parse: (file: { data: Buffer | string }) => YAML.parse(typeof file.data === 'string' ? file.data : file.data.toString('utf8')),
+// Every file is YAML or JSON (which is YAML); local files only, and no circular $refs
+// (ajv compiles plain object trees).
+const REF_PARSER_OPTIONS: ParserOptions = {
+  resolve: { http: false },
+  parse: {
+    yaml: {
+      order: 1,
+      allowEmpty: false,
+      canParse: ['.yaml', '.yml', '.json'],
+      parse: (file: FileInfo) => YAML.parse(Buffer.isBuffer(file.data) ? file.data.toString('utf8') : String(file.data)),
+    },
+    json: false,
+    text: false,
+    binary: false,
+  },
+  dereference: { circular: false },
 };
 
 async function dereferenceFile(path: string): Promise<Record<string, unknown>> {
-  const parser = new $RefParser();
-  const options = {
-    resolve: { http: false },
-    parse: { yaml: yamlParser, json: false, text: false, binary: false },
-    dereference: { circular: false },
-  };
-  return (await parser.dereference(path, options as never)) as Record<string, unknown>;
+  return (await new $RefParser().dereference(path, REF_PARSER_OPTIONS)) as Record<string, unknown>;
 }
 
 function basePathOf(doc: Record<string, unknown>, file: string): string {
@@ -152,7 +157,8 @@ async function loadApi(root: string, api: SpecApi): Promise<SpecOperation[]> {
           api,
           file,
           method: method.toUpperCase(),
-          template: base + path,
+          // The spec writes a second definition of one endpoint with a trailing space ("/events ").
+          template: base + path.trim(),
           operationId: op.operationId ?? `${method} ${path}`,
           optionalLastParameter: hasOptionalLastParameter(path, [...(op.parameters ?? []), ...((item.parameters ?? []) as SpecParameter[])]),
           responses: responsesOf(op.responses),
@@ -210,17 +216,34 @@ function compareSpecificity(a: TemplateShape, b: TemplateShape): number {
   return 0;
 }
 
+const shapesBySpec = new WeakMap<LoadedSpec, Map<SpecApi, TemplateShape[]>>();
+
+/** One shape per distinct template of an API, computed once per loaded spec. */
+function templateShapes(spec: LoadedSpec, api: SpecApi): TemplateShape[] {
+  let byApi = shapesBySpec.get(spec);
+  if (!byApi) {
+    byApi = new Map();
+    shapesBySpec.set(spec, byApi);
+  }
+  let shapes = byApi.get(api);
+  if (!shapes) {
+    const optional = new Map<string, boolean>();
+    for (const op of spec.operations) {
+      if (op.api === api) optional.set(op.template, (optional.get(op.template) ?? false) || op.optionalLastParameter);
+    }
+    shapes = [...optional].map(([template, optionalLast]) => shapeOf(template, optionalLast));
+    byApi.set(api, shapes);
+  }
+  return shapes;
+}
+
 /** The most specific path template of `api` matching a concrete path (percent-encoded or
  * not, query ignored); undefined when none does. */
 export function findSpecTemplate(spec: LoadedSpec, api: SpecApi, path: string): string | undefined {
   const bare = path.split('?')[0] as string;
-  const shapes = new Map<string, TemplateShape>();
-  for (const op of spec.operations) {
-    if (op.api !== api) continue;
-    const known = shapes.get(op.template);
-    shapes.set(op.template, shapeOf(op.template, op.optionalLastParameter || (known?.optionalLast ?? false)));
-  }
-  return [...shapes.values()].filter((shape) => matchesShape(shape, bare)).sort(compareSpecificity)[0]?.template;
+  return templateShapes(spec, api)
+    .filter((shape) => matchesShape(shape, bare))
+    .sort(compareSpecificity)[0]?.template;
 }
 
 // ---- validation --------------------------------------------------------------------------
@@ -340,7 +363,7 @@ export async function checkSpecResponse(api: SpecApi, method: string, path: stri
   }
   // Where the spec defines one endpoint twice (e.g. GET /events), either definition will do.
   if (matches.length > 0) return { ok: true, matches, message: '' };
-  return { ok: false, matches, message: `${call}: ${failures.join('\n')}\nbody: ${preview(body)}` };
+  return { ok: false, matches, message: `${call} does not conform to the spec:\n${failures.join('\n')}\nbody: ${preview(body)}` };
 }
 
 /**

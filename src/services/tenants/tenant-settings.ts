@@ -32,6 +32,15 @@ function invalid(message: string): MatrixError {
   return new MatrixError('M_INVALID_PARAM', message);
 }
 
+function isHttpUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return url.protocol === 'https:' || url.protocol === 'http:';
+  } catch {
+    return false;
+  }
+}
+
 export function rejectUnknownFields(body: Record<string, unknown>, allowed: readonly string[]): void {
   const unknown = Object.keys(body).filter((k) => !allowed.includes(k));
   if (unknown.length > 0) {
@@ -105,6 +114,13 @@ export function applyConfigSettings(config: TenantConfigColumn, input: TenantSet
       if (typeof value !== 'object' || Array.isArray(value)) throw invalid('well_known_client must be a JSON object');
       if (Object.hasOwn(value, 'm.homeserver')) {
         throw invalid('well_known_client must not set m.homeserver; set public_baseurl instead');
+      }
+      if (Object.hasOwn(value, 'm.identity_server')) {
+        const identity = (value as Record<string, unknown>)['m.identity_server'];
+        const baseUrl = typeof identity === 'object' && identity !== null ? (identity as { base_url?: unknown }).base_url : undefined;
+        if (typeof baseUrl !== 'string' || !isHttpUrl(baseUrl)) {
+          throw invalid('well_known_client.m.identity_server must be an object with an http(s) base_url');
+        }
       }
       if (Buffer.byteLength(JSON.stringify(value)) > MAX_WELL_KNOWN_CLIENT_BYTES) {
         throw invalid(`well_known_client must be at most ${MAX_WELL_KNOWN_CLIENT_BYTES} bytes`);
