@@ -3,6 +3,7 @@
 import type { Migration } from 'kysely/migration';
 import * as control0001 from './control/0001_init.ts';
 import * as tenant0001 from './tenant/0001_signing_keys.ts';
+import * as tenant0003 from './tenant/0003_rooms.ts';
 
 export const CONTROL_MIGRATIONS: Record<string, Migration> = {
   '0001_init': control0001,
@@ -10,6 +11,7 @@ export const CONTROL_MIGRATIONS: Record<string, Migration> = {
 
 export const TENANT_MIGRATIONS: Record<string, Migration> = {
   '0001_signing_keys': tenant0001,
+  '0003_rooms': tenant0003,
 };
 
 export const LATEST_TENANT_MIGRATION = Object.keys(TENANT_MIGRATIONS).sort().at(-1) as string;

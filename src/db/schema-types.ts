@@ -65,6 +65,203 @@ export interface SigningKeysTable {
   expired_ts: ColumnType<string | null, number | null | undefined, number | null>;
 }
 
+/** int8 columns read back as strings (pg default); written as numbers. */
+type Int8 = ColumnType<string, number | string, number | string>;
+
+export interface RoomsTable {
+  room_id: string;
+  room_version: string;
+  creator: string;
+  created_ts: Int8;
+  published: ColumnType<boolean, boolean | undefined, boolean>;
+  current_state_group: ColumnType<string | null, number | string | null | undefined, number | string | null>;
+}
+
+export interface EventsTable {
+  event_id: string;
+  stream_ordering: Int8;
+  room_id: string;
+  type: string;
+  state_key: string | null;
+  sender: string;
+  depth: Int8;
+  origin_server_ts: Int8;
+  pdu: ColumnType<Record<string, unknown>, string, string>;
+  outlier: ColumnType<boolean, boolean | undefined, boolean>;
+  rejected_reason: string | null;
+  soft_failed: ColumnType<boolean, boolean | undefined, boolean>;
+  redacted_by: string | null;
+  relates_to_id: string | null;
+  rel_type: string | null;
+  txn_user_id: string | null;
+  txn_device_id: string | null;
+  txn_id: string | null;
+}
+
+export interface EventEdgesTable {
+  event_id: string;
+  prev_event_id: string;
+}
+
+export interface EventAuthTable {
+  event_id: string;
+  auth_event_id: string;
+}
+
+export interface ForwardExtremitiesTable {
+  room_id: string;
+  event_id: string;
+}
+
+export interface StateGroupsTable {
+  id: Generated<string>;
+  room_id: string;
+  prev_group: string | null;
+  chain_length: number;
+}
+
+export interface StateGroupEntriesTable {
+  state_group: string | number;
+  type: string;
+  state_key: string;
+  event_id: string;
+}
+
+export interface EventStateTable {
+  event_id: string;
+  before_group: Int8;
+  after_group: Int8;
+}
+
+export interface CurrentStateTable {
+  room_id: string;
+  type: string;
+  state_key: string;
+  event_id: string;
+  membership: string | null;
+  stream_ordering: Int8;
+}
+
+export interface RoomAliasesTable {
+  alias: string;
+  room_id: string;
+  creator: string;
+  created_ts: Int8;
+}
+
+export interface StreamPositionsTable {
+  stream: string;
+  position: Int8;
+}
+
+/** Milliseconds since the epoch in a bigint column: read back as a string (pg), written as a number. */
+type MillisColumn = ColumnType<string, number, number>;
+type NullableMillisColumn = ColumnType<string | null, number | null | undefined, number | null>;
+
+export interface UsersTable {
+  user_id: string;
+  localpart: string;
+  /** Self-describing scrypt string; null: the user cannot authenticate with a password. */
+  password_hash: string | null;
+  created_ts: MillisColumn;
+  deactivated: ColumnType<boolean, boolean | undefined, boolean>;
+  deactivated_ts: NullableMillisColumn;
+  admin: ColumnType<boolean, boolean | undefined, boolean>;
+  user_type: string | null;
+  displayname: string | null;
+  avatar_url: string | null;
+}
+
+export interface DevicesTable {
+  user_id: string;
+  device_id: string;
+  display_name: string | null;
+  created_ts: MillisColumn;
+  last_seen_ts: NullableMillisColumn;
+  last_seen_ip: string | null;
+}
+
+export interface AccessTokensTable {
+  id: Generated<string>;
+  /** SHA-256 of the token; the token itself is never stored. */
+  token_hash: Buffer;
+  user_id: string;
+  device_id: string;
+  created_ts: MillisColumn;
+  /** Null: the token does not expire. */
+  expires_ts: NullableMillisColumn;
+  refresh_token_id: string | null;
+  used: ColumnType<boolean, boolean | undefined, boolean>;
+}
+
+export interface RefreshTokensTable {
+  id: Generated<string>;
+  token_hash: Buffer;
+  user_id: string;
+  device_id: string;
+  created_ts: MillisColumn;
+  expires_ts: NullableMillisColumn;
+  /** The refresh token that replaced this one, until that one is used. */
+  next_token_id: string | null;
+}
+
+export interface LoginTokensTable {
+  token_hash: Buffer;
+  user_id: string;
+  created_ts: MillisColumn;
+  expires_ts: MillisColumn;
+}
+
+export interface UiaSessionsTable {
+  session_id: string;
+  operation: string;
+  user_id: string | null;
+  completed: ColumnType<string[], string | undefined, string>;
+  data: ColumnType<Record<string, unknown>, string | undefined, string>;
+  created_ts: MillisColumn;
+  expires_ts: MillisColumn;
+}
+
+export interface RegistrationTokensTable {
+  token: string;
+  uses_allowed: number | null;
+  pending: ColumnType<number, number | undefined, number>;
+  completed: ColumnType<number, number | undefined, number>;
+  expiry_time: NullableMillisColumn;
+  created_ts: MillisColumn;
+}
+
+export interface SharedSecretNoncesTable {
+  nonce: string;
+  expires_ts: MillisColumn;
+}
+
+export interface ServerSecretsTable {
+  name: string;
+  value: string;
+  created_ts: MillisColumn;
+}
+
 export interface TenantDatabase {
   signing_keys: SigningKeysTable;
+  users: UsersTable;
+  devices: DevicesTable;
+  access_tokens: AccessTokensTable;
+  refresh_tokens: RefreshTokensTable;
+  login_tokens: LoginTokensTable;
+  uia_sessions: UiaSessionsTable;
+  registration_tokens: RegistrationTokensTable;
+  shared_secret_nonces: SharedSecretNoncesTable;
+  server_secrets: ServerSecretsTable;
+  rooms: RoomsTable;
+  events: EventsTable;
+  event_edges: EventEdgesTable;
+  event_auth: EventAuthTable;
+  forward_extremities: ForwardExtremitiesTable;
+  state_groups: StateGroupsTable;
+  state_group_entries: StateGroupEntriesTable;
+  event_state: EventStateTable;
+  current_state: CurrentStateTable;
+  stream_positions: StreamPositionsTable;
+  room_aliases: RoomAliasesTable;
 }

@@ -4,6 +4,10 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { TenantDatabase } from '../db/schema-types.ts';
 import type { SigningKey } from '../protocol/signing.ts';
+import type { AccessTokenCache } from '../services/auth/token-cache.ts';
+import type { RateLimiter } from '../services/rate-limit/rate-limiter.ts';
+import type { KeyedQueue } from './keyed-queue.ts';
+import type { Notifier } from './notifier.ts';
 
 export interface OldVerifyKey {
   keyId: string;
@@ -32,6 +36,10 @@ export interface TenantConfig {
 /** Per-tenant memoised values. Lives and dies with the context, so it is keyed by tenant by construction. */
 export interface TenantCaches {
   serverKeys?: { body: Record<string, unknown>; refreshAfter: number };
+  /** Access tokens looked up on this shard (bounded LRU with a short TTL; see token-cache.ts). */
+  accessTokens?: AccessTokenCache;
+  /** Rate-limit buckets of this tenant's users and client addresses (bounded). */
+  rateLimiter?: RateLimiter;
 }
 
 export interface TenantContext {
@@ -43,4 +51,8 @@ export interface TenantContext {
   readonly config: TenantConfig;
   readonly log: Logger;
   readonly caches: TenantCaches;
+  /** Wakes this tenant's waiting /sync requests. */
+  readonly notifier: Notifier;
+  /** Serialises event creation per room (key: room ID). */
+  readonly roomQueue: KeyedQueue;
 }

@@ -10,6 +10,8 @@ import { listSigningKeys } from '../storage/signing-keys.ts';
 import { signingKeyFromSeed } from '../protocol/signing.ts';
 import type { TenantContext } from './context.ts';
 import { effectiveConfig } from './tenant-config.ts';
+import { KeyedQueue } from './keyed-queue.ts';
+import { Notifier } from './notifier.ts';
 
 /** Migrates a tenant's schema if its recorded version is behind this release. */
 export async function ensureTenantSchemaCurrent(root: Kysely<ControlDatabase>, row: TenantRow, log: Logger): Promise<void> {
@@ -41,5 +43,7 @@ export async function loadTenantContext(root: Kysely<ControlDatabase>, row: Tena
     config: effectiveConfig(row, hosts),
     log,
     caches: {},
+    notifier: new Notifier(),
+    roomQueue: new KeyedQueue(),
   };
 }

@@ -183,6 +183,9 @@ export class TenantManager {
     if (!entry) return;
     this.#entries.delete(id);
     for (const host of entry.hosts) if (this.#hosts.get(host) === id) this.#hosts.delete(host);
+    // Long-polls waiting on the dropped context re-check now instead of sleeping on a
+    // notifier nobody will call again.
+    entry.context?.notifier.wakeAll();
   }
 
   /** Unloads tenants idle for longer than the idle time; returns how many. */
@@ -209,6 +212,7 @@ export class TenantManager {
   /** Forgets everything (e.g. after missing change notifications). */
   invalidateAll(): void {
     this.#generation++;
+    for (const entry of this.#entries.values()) entry.context?.notifier.wakeAll();
     this.#entries.clear();
     this.#hosts.clear();
     this.#unknown.clear();

@@ -1,0 +1,133 @@
+// The send path for events of local users (DESIGN "Hot paths: send"): build on the room's
+// forward extremities, select auth events from current state, hash and sign, check the
+// authorization rules against current state, persist in one transaction, wake sync waiters.
+// Runs in the room's queue, so one room's events are built and persisted one at a time.
+import { randomBytes } from 'node:crypto';
+import { authEventTypes, checkAuth } from '../../protocol/auth/index.ts';
+import { eventId as computeEventId } from '../../protocol/event-id.ts';
+import { hashAndSignEvent } from '../../protocol/event-signing.ts';
+import { requireRoomVersion, type RoomVersion } from '../../protocol/room-versions.ts';
+import type { Pdu } from '../../protocol/types.ts';
+import { MatrixError } from '../../errors/matrix-error.ts';
+import type { TenantContext } from '../../tenancy/context.ts';
+import { getEventByTxn, getEvents, getForwardExtremities, type StoredEvent } from '../../storage/rooms/events.ts';
+import { getCurrentStateEventId, roomMembers } from '../../storage/rooms/current-state.ts';
+import { getStateGroupChainLength } from '../../storage/rooms/state-groups.ts';
+import { getRoom } from '../../storage/rooms/rooms.ts';
+import type { EventDraft, TxnKey } from './event-draft.ts';
+import { persistEvent } from './persist-event.ts';
+
+export interface CreatedEvent {
+  eventId: string;
+  streamOrdering: number;
+  pdu: Pdu;
+  /** True when the transaction ID had been used before and the earlier event is returned. */
+  duplicate: boolean;
+}
+
+/** Most prev_events a new event cites; more extremities are merged over several events. */
+const MAX_PREV_EVENTS = 10;
+
+function newLegacyEventId(serverName: string): string {
+  return `$${randomBytes(18).toString('base64url')}:${serverName}`;
+}
+
+/** prev_events / auth_events references in the room version's format. */
+function references(ids: string[], events: Map<string, StoredEvent>, version: RoomVersion): Pdu['prev_events'] {
+  if (version.eventIdFormat !== 'v1') return ids;
+  return ids.map((id) => [id, { sha256: events.get(id)?.pdu.hashes?.sha256 ?? '' }] as [string, Record<string, string>]);
+}
+
+export function buildPduSkeleton(
+  draft: EventDraft,
+  roomId: string | undefined,
+  version: RoomVersion,
+  fields: { depth: number; prevEvents: Pdu['prev_events']; authEvents: Pdu['auth_events']; now: number },
+): Pdu {
+  const pdu: Pdu = {
+    ...(roomId !== undefined ? { room_id: roomId } : {}),
+    type: draft.type,
+    sender: draft.sender,
+    content: draft.content,
+    origin_server_ts: fields.now,
+    depth: fields.depth,
+    prev_events: fields.prevEvents,
+    auth_events: fields.authEvents,
+  };
+  if (draft.stateKey !== undefined) pdu.state_key = draft.stateKey;
+  if (draft.redacts !== undefined) {
+    if (version.redactsInContent) pdu.content = { ...draft.content, redacts: draft.redacts };
+    // Servers of older room versions read the top-level key; v11+ keeps both for them.
+    pdu.redacts = draft.redacts;
+  }
+  return pdu;
+}
+
+/** Signs a built event and gives it its ID (v1/v2: chosen by us; v3+: the reference hash). */
+export function signNewEvent(tenant: TenantContext, skeleton: Pdu, version: RoomVersion): { eventId: string; pdu: Pdu } {
+  const withId = version.eventIdFormat === 'v1' ? { ...skeleton, event_id: newLegacyEventId(tenant.serverName) } : skeleton;
+  const pdu = hashAndSignEvent(withId, tenant.serverName, tenant.signingKeys.current, version.id) as Pdu;
+  return { eventId: computeEventId(pdu, version.id), pdu };
+}
+
+async function createNow(tenant: TenantContext, roomId: string, draft: EventDraft, txn: TxnKey | undefined): Promise<CreatedEvent> {
+  if (txn) {
+    const earlier = await getEventByTxn(tenant.db, txn);
+    if (earlier) return { eventId: earlier.eventId, streamOrdering: earlier.streamOrdering, pdu: earlier.pdu, duplicate: true };
+  }
+  const room = await getRoom(tenant.db, roomId);
+  if (!room || room.currentStateGroup === null) throw new MatrixError('M_NOT_FOUND', `Unknown room ${roomId}`);
+  const version = requireRoomVersion(room.roomVersion);
+
+  // The state the event is judged by: what the auth selection names, plus the create event.
+  const pairs = authEventTypes({ type: draft.type, state_key: draft.stateKey, sender: draft.sender, content: draft.content }, version.id);
+  const stateIds = new Map<string, string>();
+  for (const [type, stateKey] of [['m.room.create', ''] as [string, string], ...pairs]) {
+    const id = await getCurrentStateEventId(tenant.db, roomId, type, stateKey);
+    if (id !== undefined) stateIds.set(`${type}\u0000${stateKey}`, id);
+  }
+  const extremities = (await getForwardExtremities(tenant.db, roomId)).slice(0, MAX_PREV_EVENTS);
+  const related = await getEvents(tenant.db, [...stateIds.values(), ...extremities]);
+  const authIds = pairs.map(([t, k]) => stateIds.get(`${t}\u0000${k}`)).filter((id): id is string => id !== undefined);
+  const depth = Math.max(0, ...extremities.map((id) => related.get(id)?.pdu.depth ?? 0)) + 1;
+
+  const skeleton = buildPduSkeleton(draft, roomId, version, {
+    depth,
+    prevEvents: references(extremities, related, version),
+    authEvents: references(authIds, related, version),
+    now: Date.now(),
+  });
+  const { eventId, pdu } = signNewEvent(tenant, skeleton, version);
+
+  const authState = [...stateIds.values()].map((id) => {
+    const stored = related.get(id);
+    return stored ? { ...stored.pdu, event_id: id } : undefined;
+  });
+  const verdict = checkAuth(pdu, authState.filter((e) => e !== undefined), version.id);
+  if (!verdict.allowed) throw new MatrixError('M_FORBIDDEN', verdict.reason ?? 'Not allowed by the room’s authorization rules');
+
+  const persisted = await persistEvent(tenant, {
+    roomId,
+    eventId,
+    pdu,
+    stateGroupBefore: { id: room.currentStateGroup, chainLength: await getStateGroupChainLength(tenant.db, room.currentStateGroup) },
+    prevEventIds: extremities,
+    txn,
+  });
+  await wakeRoom(tenant, roomId, pdu);
+  return { eventId, streamOrdering: persisted.streamOrdering, pdu, duplicate: false };
+}
+
+/** Wakes the sync of everyone the event concerns: members joined (or invited, knocking) and a membership target. */
+export async function wakeRoom(tenant: TenantContext, roomId: string, pdu: Pdu): Promise<void> {
+  const members = await roomMembers(tenant.db, roomId, ['join', 'invite', 'knock']);
+  const users = new Set(members.map((m) => m.userId));
+  if (pdu.type === 'm.room.member' && pdu.state_key !== undefined) users.add(pdu.state_key);
+  tenant.notifier.notify(users);
+}
+
+/** Creates, authorises and persists an event of a local user in an existing room. Throws
+ * MatrixError M_NOT_FOUND for an unknown room, M_FORBIDDEN when the auth rules refuse. */
+export function createLocalEvent(tenant: TenantContext, roomId: string, draft: EventDraft, txn?: TxnKey): Promise<CreatedEvent> {
+  return tenant.roomQueue.run(roomId, () => createNow(tenant, roomId, draft, txn));
+}

@@ -1,0 +1,34 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { TenantDatabase } from '../../db/schema-types.ts';
+
+type Db = Kysely<TenantDatabase> | Transaction<TenantDatabase>;
+
+export interface RoomRow {
+  roomId: string;
+  roomVersion: string;
+  creator: string;
+  createdTs: number;
+  published: boolean;
+  currentStateGroup: string | null;
+}
+
+export async function insertRoom(db: Db, room: { roomId: string; roomVersion: string; creator: string; createdTs: number }): Promise<void> {
+  await db
+    .insertInto('rooms')
+    .values({ room_id: room.roomId, room_version: room.roomVersion, creator: room.creator, created_ts: room.createdTs })
+    .execute();
+}
+
+export async function getRoom(db: Db, roomId: string): Promise<RoomRow | undefined> {
+  const row = await db.selectFrom('rooms').selectAll().where('room_id', '=', roomId).executeTakeFirst();
+  if (!row) return undefined;
+  return { roomId: row.room_id, roomVersion: row.room_version, creator: row.creator, createdTs: Number(row.created_ts), published: row.published, currentStateGroup: row.current_state_group };
+}
+
+export async function setRoomPublished(db: Db, roomId: string, published: boolean): Promise<void> {
+  await db.updateTable('rooms').set({ published }).where('room_id', '=', roomId).execute();
+}
+
+export async function setCurrentStateGroup(db: Db, roomId: string, group: string): Promise<void> {
+  await db.updateTable('rooms').set({ current_state_group: group }).where('room_id', '=', roomId).execute();
+}
