@@ -74,3 +74,22 @@ export {
   type PduValidation,
 } from './pdu-validation.ts';
 export type { CheckResult, JsonObject, JsonValue, Pdu, StateEvent } from './types.ts';
+export {
+  authEventTypes,
+  checkAuth,
+  checkAuthEventsList,
+  checkAuthWithLookup,
+  parsePowerLevels,
+  parsePowerLevelValue,
+  POWER_LEVEL_DEFAULTS,
+  powerLevelRequiredFor,
+  requiredSignatories,
+  roomCreators,
+  selectAuthEventIds,
+  userPowerLevel,
+  type AuthEventsListOptions,
+  type PowerLevels,
+  type SelectableEvent,
+  type StateKeyPair,
+  type StateLookup,
+} from './auth/index.ts';

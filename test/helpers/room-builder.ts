@@ -56,6 +56,13 @@ export interface RoomOptions {
 
 const BASE_TS = 1_700_000_000_000;
 
+/** Which builder made an event, so a test holding only the event can ask for its state. */
+const builtBy = new WeakMap<object, RoomBuilder>();
+
+export function builderOf(event: object): RoomBuilder | undefined {
+  return builtBy.get(event);
+}
+
 export function stateKey(type: string, key: string): string {
   return JSON.stringify([type, key]);
 }
@@ -103,6 +110,7 @@ export class RoomBuilder {
     if (!version.roomIdFromCreateEvent) create.room_id = this.roomId;
     this.create = create;
     this.before.set(create, new Map());
+    builtBy.set(create, this);
     this.latest = createId;
     this.add(create);
   }
@@ -138,6 +146,7 @@ export class RoomBuilder {
     if (spec.redacts !== undefined) event.redacts = spec.redacts;
     Object.assign(event, spec.extra);
     this.before.set(event, stateBefore);
+    builtBy.set(event, this);
     return event;
   }
 

@@ -27,58 +27,72 @@
 //   that carries a room_id must be in the pdu's room. Only accepted events may be passed.
 //   Signatures and hashes are NOT checked here: requiredSignatories says which servers must
 //   have signed (including a restricted join's authorising server), and the caller verifies
-//   them first.
+//   them first. For m.room.create the state is not consulted.
+//
+// checkAuthWithLookup(pdu, lookup, roomVersion)
+//   checkAuth over the caller's own state index (state resolution): same rules, minus the
+//   duplicate and room checks on the state, which the index is trusted with.
 //
 // Both never throw on untrusted input: a malformed event, content or state yields
 // { allowed: false, reason }. An unknown room version is rejected the same way.
 import { checkEventShape, runAuthRules } from './check.ts';
 import { checkAuthEventsListWithRules, type AuthEventsListOptions } from './auth-events-list.ts';
-import { own } from './json.ts';
-import { parsePowerLevelsContent, requiredPowerLevel, type PowerLevels } from './power-levels.ts';
+import { hasOwnKey, own } from './json.ts';
+import { parsePowerLevelsContent, parsePowerLevelValue as parseLevel, requiredPowerLevel, type PowerLevels } from './power-levels.ts';
 import { deny, type CheckResult } from './result.ts';
-import { authRulesFor, requireAuthRules } from './rules.ts';
+import { authRulesFor, requireAuthRules, type AuthRules } from './rules.ts';
 import { AuthStateView, creatorsOf, indexState, type StateLookup } from './state.ts';
 
 export { authEventTypes, selectAuthEventIds, type SelectableEvent, type StateKeyPair } from './selection.ts';
 export { requiredSignatories } from './signatories.ts';
-export { parsePowerLevelValue, POWER_LEVEL_DEFAULTS, type PowerLevels } from './power-levels.ts';
+export { POWER_LEVEL_DEFAULTS, type PowerLevels } from './power-levels.ts';
 export type { AuthEventsListOptions } from './auth-events-list.ts';
 export type { StateLookup } from './state.ts';
 export type { CheckResult } from './result.ts';
 
-/** Core of checkAuth without the last-resort guard; exported for the property tests. */
-export function checkAuthUnguarded(pdu: unknown, lookup: StateLookup, roomVersion: string): CheckResult {
+function preflight(pdu: unknown, roomVersion: string): CheckResult | AuthRules {
   const rules = authRulesFor(roomVersion);
   if (!rules) return deny(`unknown room version ${JSON.stringify(String(roomVersion))}`);
   const shape = checkEventShape(pdu);
-  if (!shape.allowed) return shape;
+  return shape.allowed ? rules : shape;
+}
+
+function checkWithLookup(pdu: unknown, lookup: StateLookup, roomVersion: string): CheckResult {
+  const rules = preflight(pdu, roomVersion);
+  if ('allowed' in rules) return rules;
   return runAuthRules(pdu as Record<string, unknown>, new AuthStateView(lookup, rules), rules);
+}
+
+/** checkAuth without the last-resort guard; exported for the property tests, which must
+ * see any exception the guard would hide. */
+export function checkAuthUnguarded(pdu: unknown, authState: unknown, roomVersion: string): CheckResult {
+  const rules = preflight(pdu, roomVersion);
+  if ('allowed' in rules) return rules;
+  if (!Array.isArray(authState)) return deny('auth state is not a list');
+  const indexed = indexState(authState);
+  if (indexed.conflict) {
+    const [type, stateKey] = indexed.conflict;
+    return deny(`auth state has two events for (${type}, ${JSON.stringify(stateKey)})`);
+  }
+  const roomId = own(pdu, 'room_id');
+  for (const entry of authState) {
+    if (hasOwnKey(entry, 'room_id') && own(entry, 'room_id') !== roomId) {
+      return deny('auth state holds an event from another room');
+    }
+  }
+  return runAuthRules(pdu as Record<string, unknown>, new AuthStateView(indexed.lookup, rules), rules);
 }
 
 /** Whether the event is authorised by the given state (see the contract above). */
 export function checkAuth(pdu: object, authState: readonly object[], roomVersion: string): CheckResult {
-  return guarded(() => {
-    if (!Array.isArray(authState)) return deny('auth state is not a list');
-    const indexed = indexState(authState);
-    if (indexed.conflict) {
-      const [type, stateKey] = indexed.conflict;
-      return deny(`auth state has two events for (${type}, ${JSON.stringify(stateKey)})`);
-    }
-    const roomId = own(pdu, 'room_id');
-    for (const entry of authState) {
-      if (typeof entry === 'object' && entry !== null && Object.hasOwn(entry, 'room_id') && own(entry, 'room_id') !== roomId) {
-        return deny('auth state holds an event from another room');
-      }
-    }
-    return checkAuthUnguarded(pdu, indexed.lookup, roomVersion);
-  });
+  return guarded(() => checkAuthUnguarded(pdu, authState, roomVersion));
 }
 
 /** checkAuth for callers that hold state in their own index: `lookup(type, stateKey)`
  * returns the state event or undefined. Same rules; no duplicate or room checks on the
  * state, which the caller's index is trusted to get right. */
 export function checkAuthWithLookup(pdu: object, lookup: StateLookup, roomVersion: string): CheckResult {
-  return guarded(() => checkAuthUnguarded(pdu, lookup, roomVersion));
+  return guarded(() => checkWithLookup(pdu, lookup, roomVersion));
 }
 
 /** The rules about the pdu's own auth_events list (see the contract above). */
@@ -120,6 +134,13 @@ export function powerLevelRequiredFor(eventType: string, isState: boolean, authS
  * v6; values that are not levels fall back to their defaults). */
 export function parsePowerLevels(content: unknown, roomVersion: string): PowerLevels {
   return parsePowerLevelsContent(content, requireAuthRules(roomVersion));
+}
+
+/** One power level value as the room version reads it (integers; integer strings before
+ * v10; floats truncated before v6; from v6 only within ±(2^53−1)), or undefined when the
+ * value is not a power level there. Throws RangeError for an unknown room version. */
+export function parsePowerLevelValue(value: unknown, roomVersion: string): number | undefined {
+  return parseLevel(value, requireAuthRules(roomVersion));
 }
 
 /** The creators named by a create event: content.creator (v1–v10), the sender (v11), the

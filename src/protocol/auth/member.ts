@@ -60,7 +60,7 @@ function isCreatorsFirstJoin({ event, target }: MemberEvent, state: AuthStateVie
 
 function checkJoin(member: MemberEvent, state: AuthStateView): CheckResult {
   const { content, sender, target } = member;
-  const rules = state.rules.version;
+  const version = state.rules.version;
   if (isCreatorsFirstJoin(member, state)) return ALLOW;
   if (sender !== target) return deny('join: sender does not match state_key');
   const current = state.membership(sender);
@@ -68,10 +68,10 @@ function checkJoin(member: MemberEvent, state: AuthStateView): CheckResult {
   const alreadyIn = current === 'invite' || current === 'join';
   const joinRule = state.joinRule();
 
-  if (joinRule === 'invite' || (rules.knocking && joinRule === 'knock')) {
+  if (joinRule === 'invite' || (version.knocking && joinRule === 'knock')) {
     return alreadyIn ? ALLOW : deny(`join: join rule is ${joinRule} and sender is not invited`);
   }
-  if ((rules.restrictedJoins && joinRule === 'restricted') || (rules.knockRestricted && joinRule === 'knock_restricted')) {
+  if ((version.restrictedJoins && joinRule === 'restricted') || (version.knockRestricted && joinRule === 'knock_restricted')) {
     if (alreadyIn) return ALLOW;
     const authoriser = ownString(content, 'join_authorised_via_users_server');
     if (authoriser === undefined) return deny(`join: ${joinRule} join without join_authorised_via_users_server`);

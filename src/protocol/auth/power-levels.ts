@@ -45,13 +45,13 @@ const INTEGER_STRING = /^\s*[+-]?\d+\s*$/;
  * - integers in every version; from v6 (canonical JSON) only within ±(2^53−1);
  * - v1–v9: strings holding an integer;
  * - v1–v5: finite floats, truncated toward zero.
- * Non-finite numbers (1e400 parses to Infinity) are never power levels.
+ * Non-finite numbers (1e400 parses to Infinity) are never power levels; -0 reads as 0.
  */
 export function parsePowerLevelValue(value: unknown, rules: AuthRules): number | undefined {
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) return undefined;
     if (Number.isInteger(value)) {
-      return rules.floatPowerLevels || Number.isSafeInteger(value) ? value : undefined;
+      return rules.floatPowerLevels || Number.isSafeInteger(value) ? value + 0 : undefined;
     }
     return rules.floatPowerLevels ? Math.trunc(value) + 0 : undefined;
   }

@@ -1,5 +1,4 @@
-// Outcomes of the rules. `undefined` from a rule step means "this rule does not decide;
-// continue with the next one", mirroring the spec's numbered fall-through.
+// Outcomes of the rules: allow, or deny with the rule that failed as the reason.
 import type { CheckResult } from '../types.ts';
 
 export type { CheckResult };
@@ -9,5 +8,3 @@ export const ALLOW: CheckResult = Object.freeze({ allowed: true });
 export function deny(reason: string): CheckResult {
   return { allowed: false, reason };
 }
-
-export type RuleOutcome = CheckResult | undefined;

@@ -1,6 +1,6 @@
 // Membership "join": the creator's first join, join rules public / invite / knock /
 // restricted / knock_restricted, bans and sender mismatches.
-import { ALICE, ALL, BOB, CAROL, DAVE, MALLORY, allow, bareRoom, between, denyRow, from, member, room, runTable, upTo, isV12, type Row } from './table.ts';
+import { ALICE, ALL, BOB, CAROL, DAVE, MALLORY, allow, bareRoom, denyRow, from, member, room, runTable, upTo, isV12, type Row } from './table.ts';
 
 const joinOf = (user: string, extra: Record<string, unknown> = {}) => member(user, user, 'join', extra);
 const via = (user: string) => ({ join_authorised_via_users_server: user });
@@ -226,4 +226,3 @@ const rows: Row[] = [
 ];
 
 runTable('membership join', rows);
-void between;

@@ -1,5 +1,5 @@
 // Membership "knock" (v7+; knock_restricted from v10).
-import { ALICE, ALL, BOB, CAROL, allow, between, denyRow, from, member, room, runTable, upTo, type Row } from './table.ts';
+import { ALICE, BOB, CAROL, allow, between, denyRow, from, member, room, runTable, upTo, type Row } from './table.ts';
 
 const knockOf = (user: string) => member(user, user, 'knock', { reason: 'let me in' });
 
@@ -52,4 +52,3 @@ const rows: Row[] = [
 ];
 
 runTable('membership knock', rows);
-void ALL;

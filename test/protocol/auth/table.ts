@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkAuth, checkAuthEventsList } from '../../../src/protocol/auth/index.ts';
 import { KNOWN_ROOM_VERSIONS, roomVersion } from '../../../src/protocol/room-versions.ts';
-import { RoomBuilder, standardRoom, type RoomEvent } from '../../helpers/room-builder.ts';
+import { builderOf, RoomBuilder, standardRoom, type RoomEvent } from '../../helpers/room-builder.ts';
 
 export const ALICE = '@alice:a.example';
 export const BOB = '@bob:b.example';
@@ -44,26 +44,12 @@ export function denyRow(rule: string, versions: readonly string[], reason: strin
   return { rule, versions, allowed: false, reason, setup };
 }
 
-/** A room whose builder-tracked state includes the event under test (set by `room.build`). */
-const builders = new WeakMap<object, RoomBuilder>();
-
 export function room(v: string, options: Parameters<typeof standardRoom>[2] = {}): RoomBuilder {
-  const built = standardRoom(v, ALICE, options);
-  return tracked(built);
+  return standardRoom(v, ALICE, options);
 }
 
 export function bareRoom(v: string, options: ConstructorParameters<typeof RoomBuilder>[2] = {}): RoomBuilder {
-  return tracked(new RoomBuilder(v, ALICE, options));
-}
-
-function tracked(builder: RoomBuilder): RoomBuilder {
-  const build = builder.build.bind(builder);
-  builder.build = (spec) => {
-    const event = build(spec);
-    builders.set(event, builder);
-    return event;
-  };
-  return builder;
+  return new RoomBuilder(v, ALICE, options);
 }
 
 function normalise(setup: Setup | RoomEvent): Setup {
@@ -76,7 +62,7 @@ export function runTable(name: string, rows: readonly Row[]): void {
       for (const v of row.versions) {
         it(`v${v} ${row.allowed ? 'allows' : 'denies'}: ${row.rule}`, () => {
           const { event, state, room: explicitRoom } = normalise(row.setup(v));
-          const builder = explicitRoom ?? builders.get(event);
+          const builder = explicitRoom ?? builderOf(event);
           const authState = state ?? builder?.stateFor(event as RoomEvent);
           if (!authState) throw new Error('row gave no state and no builder');
           const result = checkAuth(event, authState, v);
