@@ -93,3 +93,11 @@ export {
   type StateKeyPair,
   type StateLookup,
 } from './auth/index.ts';
+export {
+  resolveState,
+  StateResInputError,
+  tryResolveState,
+  type ResolveOptions,
+  type ResolveResult,
+  type StateTuple,
+} from './state-res/index.ts';

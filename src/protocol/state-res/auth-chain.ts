@@ -1,6 +1,7 @@
 // Auth chains and the auth difference (rooms/v2 "Auth chain", "Auth difference"). Each
 // walk visits an event at most once, so the cost is linear in the events reached.
 import type { EventIndex } from './event-index.ts';
+import type { SplitState } from './state-sets.ts';
 
 /** The union of the auth chains of `sources`: every event reachable through one or more
  * auth_events links. A source is included only if another source's chain reaches it.
@@ -20,21 +21,16 @@ export function authChainUnion(index: EventIndex, sources: Iterable<string>, sto
 }
 
 /** ∪Cᵢ − ∩Cᵢ where Cᵢ is the full auth chain of state set i. Each Cᵢ is the chain of the
- * unconflicted events (shared by all sets) plus the chain of set i's own other events, so
+ * unconflicted events (shared by all sets) plus the chain of set i's conflicted events, so
  * the shared part is walked once and each set's walk stops where it joins it. */
-export function authDifference(
-  index: EventIndex,
-  sets: readonly ReadonlyMap<string, string>[],
-  unconflicted: ReadonlyMap<string, string>,
-): Set<string> {
-  const shared = authChainUnion(index, unconflicted.values());
+export function authDifference(index: EventIndex, split: SplitState): Set<string> {
+  const shared = authChainUnion(index, split.unconflicted.ids());
   const setsContaining = new Map<string, number>();
-  for (const set of sets) {
-    const own: string[] = [];
-    for (const [key, id] of set) if (unconflicted.get(key) !== id) own.push(id);
+  for (const own of split.conflictedBySet) {
     for (const id of authChainUnion(index, own, shared)) setsContaining.set(id, (setsContaining.get(id) ?? 0) + 1);
   }
   const difference = new Set<string>();
-  for (const [id, count] of setsContaining) if (count < sets.length) difference.add(id);
+  const setCount = split.conflictedBySet.length;
+  for (const [id, count] of setsContaining) if (count < setCount) difference.add(id);
   return difference;
 }

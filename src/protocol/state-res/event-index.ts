@@ -31,16 +31,17 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** auth_events are plain IDs from v3 on, [id, hashes] pairs in v1/v2; accept either. */
-function parseAuthIds(raw: unknown, id: string): string[] {
+/** auth_events are plain IDs from v3 on, [id, hashes] pairs in v1/v2; accept either. A
+ * list of plain IDs is used as it is (no copy: it is only read). */
+function parseAuthIds(raw: unknown, id: string): readonly string[] {
   if (!Array.isArray(raw)) throw new StateResInputError(`event ${id}: auth_events is not an array`);
-  const ids: string[] = [];
-  for (const entry of raw as unknown[]) {
-    if (typeof entry === 'string') ids.push(entry);
-    else if (Array.isArray(entry) && typeof entry[0] === 'string') ids.push(entry[0]);
-    else throw new StateResInputError(`event ${id}: malformed auth_events entry`);
-  }
-  return ids;
+  const entries = raw as unknown[];
+  if (entries.every((entry) => typeof entry === 'string')) return entries as string[];
+  return entries.map((entry) => {
+    if (Array.isArray(entry) && typeof entry[0] === 'string') return entry[0];
+    if (typeof entry === 'string') return entry;
+    throw new StateResInputError(`event ${id}: malformed auth_events entry`);
+  });
 }
 
 function parseEvent(id: string, raw: unknown): ResEvent {

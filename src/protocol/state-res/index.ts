@@ -1,24 +1,26 @@
 // State resolution (rooms/v1, rooms/v2, rooms/v12 "State resolution"): the state after
 // merging several branches of a room's DAG. The algorithm follows the room version:
 // v1 for room version 1, v2 for 2–11, v2.1 (v12's variant) for 12.
+//
+// Where the spec leaves room, this implementation decides:
+// - A missing event (in a state set or anywhere in an auth chain) is an error result, not
+//   something to resolve around: resolving on partial data could diverge from other servers.
+// - The reverse topological power ordering respects auth_events reachability, also through
+//   events outside the selected set (power-ordering.ts).
+// - Rejection status is not in the events; callers pass rejectedEventIds, which the
+//   iterative auth checks then never use as auth-event fallback (rooms/v2 "Rejected events").
+// - v12 events do not cite the create event; the one their room_id names is used for the
+//   auth rules and for creators' power (lookups.ts).
+// - v1: conflicts of one auth type are settled in state key order (the spec gives none).
 import { roomVersion } from '../room-versions.ts';
 import type { ResolveContext } from './context.ts';
 import { EventIndex } from './event-index.ts';
 import { resolveV1 } from './resolve-v1.ts';
 import { resolveV2 } from './resolve-v2.ts';
-import { parseStateSets, type StateMap } from './state-sets.ts';
+import { parseStateSets } from './state-sets.ts';
 import { StateResInputError, type ResolveOptions, type ResolveResult, type StateTuple } from './types.ts';
 
 export type { ResolveOptions, ResolveResult, StateTuple } from './types.ts';
-
-function toTuples(state: StateMap, index: EventIndex): StateTuple[] {
-  const tuples: StateTuple[] = [];
-  for (const id of state.values()) {
-    const event = index.get(id);
-    tuples.push([event.type, event.stateKey as string, id]);
-  }
-  return tuples;
-}
 
 function parseRejected(raw: unknown): Set<string> {
   if (raw === undefined) return new Set();
@@ -48,8 +50,7 @@ export function tryResolveState(
     const sets = parseStateSets(stateSets, index);
     const ctx: ResolveContext = { index, version, rejected: parseRejected(options?.rejectedEventIds) };
     if (sets.length === 0) return { ok: true, state: [] };
-    const resolved = version.stateRes === 'v1' ? resolveV1(ctx, sets) : resolveV2(ctx, sets);
-    return { ok: true, state: toTuples(resolved, index) };
+    return { ok: true, state: version.stateRes === 'v1' ? resolveV1(ctx, sets) : resolveV2(ctx, sets) };
   } catch (error) {
     if (error instanceof StateResInputError) return { ok: false, reason: error.message };
     // Anything else is a bug or an exhausted resource (e.g. a pathological input); still

@@ -4,16 +4,15 @@ import { isAllowed } from './auth-adapter.ts';
 import type { ResolveContext } from './context.ts';
 import type { ResEvent } from './event-index.ts';
 import { iterativeLookup } from './lookups.ts';
-import type { StateMap } from './state-sets.ts';
-import { stateKeyOf } from './state-key.ts';
+import type { LayeredState } from './keyed-state.ts';
 
 /** Updates `state` in place. A non-state event (which can only arrive through a malformed
  * auth chain) cannot be applied and is skipped. */
-export function iterativeAuthChecks(ctx: ResolveContext, state: StateMap, events: readonly ResEvent[]): void {
+export function iterativeAuthChecks(ctx: ResolveContext, state: LayeredState, events: readonly ResEvent[]): void {
   for (const event of events) {
     if (event.stateKey === undefined) continue;
     if (isAllowed(ctx, event, iterativeLookup(ctx, event, state))) {
-      state.set(stateKeyOf(event.type, event.stateKey), event.id);
+      state.set(event.type, event.stateKey, event.id);
     }
   }
 }

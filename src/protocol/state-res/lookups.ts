@@ -2,8 +2,7 @@
 // state_key): the state being resolved, falling back to the event's own auth events.
 import type { AuthLookup, ResolveContext } from './context.ts';
 import type { ResEvent } from './event-index.ts';
-import type { StateMap } from './state-sets.ts';
-import { stateKeyOf } from './state-key.ts';
+import type { LayeredState } from './keyed-state.ts';
 
 const CREATE = 'm.room.create';
 
@@ -33,18 +32,18 @@ export function authEventsLookup(ctx: ResolveContext, event: ResEvent): AuthLook
 
 /** The state being resolved; for a key it lacks, the event's auth event for that key
  * unless that was rejected (rooms/v2 "Iterative auth checks"). */
-export function iterativeLookup(ctx: ResolveContext, event: ResEvent, state: StateMap): AuthLookup {
+export function iterativeLookup(ctx: ResolveContext, event: ResEvent, state: LayeredState): AuthLookup {
   return (type, stateKey) => {
-    const id = state.get(stateKeyOf(type, stateKey));
+    const id = state.get(type, stateKey);
     if (id !== undefined) return ctx.index.get(id);
     return fromAuthEvents(ctx, event, type, stateKey, true);
   };
 }
 
 /** Exactly the state being resolved (room version 1 checks "a room in state R"). */
-export function stateLookup(ctx: ResolveContext, state: StateMap): AuthLookup {
+export function stateLookup(ctx: ResolveContext, state: LayeredState): AuthLookup {
   return (type, stateKey) => {
-    const id = state.get(stateKeyOf(type, stateKey));
+    const id = state.get(type, stateKey);
     return id === undefined ? undefined : ctx.index.get(id);
   };
 }

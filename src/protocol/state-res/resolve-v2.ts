@@ -7,10 +7,11 @@ import { conflictedStateSubgraph } from './conflicted-subgraph.ts';
 import type { ResolveContext } from './context.ts';
 import type { ResEvent } from './event-index.ts';
 import { iterativeAuthChecks } from './iterative-auth.ts';
+import { LayeredState, mergeStates } from './keyed-state.ts';
 import { mainlineOrdering } from './mainline.ts';
 import { reverseTopologicalPowerOrdering } from './power-ordering.ts';
-import { splitStateV2, type StateMap } from './state-sets.ts';
-import { stateKeyOf } from './state-key.ts';
+import { splitStateSets } from './state-sets.ts';
+import type { StateTuple } from './types.ts';
 
 /** Events that might take away someone's ability to act (rooms/v2 "Power events"). */
 function isPowerEvent(event: ResEvent): boolean {
@@ -21,13 +22,14 @@ function isPowerEvent(event: ResEvent): boolean {
   return (membership === 'leave' || membership === 'ban') && event.sender !== event.stateKey;
 }
 
-export function resolveV2(ctx: ResolveContext, sets: readonly StateMap[]): StateMap {
+export function resolveV2(ctx: ResolveContext, sets: readonly string[][]): StateTuple[] {
   const { index } = ctx;
-  const { unconflicted, conflicted } = splitStateV2(sets);
+  const split = splitStateSets(sets, index);
+  const { unconflicted, conflicted } = split;
   // No conflicts means identical sets, hence identical auth chains: nothing to resolve.
-  if (conflicted.size === 0) return unconflicted;
+  if (conflicted.size === 0) return mergeStates(unconflicted, unconflicted);
 
-  const fullConflicted = authDifference(index, sets, unconflicted);
+  const fullConflicted = authDifference(index, split);
   for (const id of conflicted) fullConflicted.add(id);
   if (ctx.version.stateRes === 'v2.1') {
     for (const id of conflictedStateSubgraph(index, conflicted)) fullConflicted.add(id);
@@ -40,17 +42,16 @@ export function resolveV2(ctx: ResolveContext, sets: readonly StateMap[]): State
   const powerOrdered = reverseTopologicalPowerOrdering(index, selected, (event) => senderPowerLevel(ctx, event));
 
   // Step 2.
-  const state: StateMap = ctx.version.stateRes === 'v2.1' ? new Map() : new Map(unconflicted);
+  const state = new LayeredState(ctx.version.stateRes === 'v2.1' ? undefined : unconflicted);
   iterativeAuthChecks(ctx, state, powerOrdered);
 
   // Steps 3 and 4: the rest, in mainline order of the power levels resolved so far.
   const rest: ResEvent[] = [];
   for (const id of fullConflicted) if (!selected.has(id)) rest.push(index.get(id));
-  const powerLevelsId = state.get(stateKeyOf('m.room.power_levels', ''));
+  const powerLevelsId = state.get('m.room.power_levels', '');
   const powerLevels = powerLevelsId === undefined ? undefined : index.get(powerLevelsId);
   iterativeAuthChecks(ctx, state, mainlineOrdering(index, rest, powerLevels));
 
   // Step 5.
-  for (const [key, id] of unconflicted) state.set(key, id);
-  return state;
+  return mergeStates(unconflicted, state.changes);
 }

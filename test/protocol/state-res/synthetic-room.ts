@@ -31,7 +31,8 @@ export interface EventInput {
   ts?: number;
 }
 
-const keyOf = (type: string, stateKey: string): string => `${type.length}:${type}${stateKey}`;
+/** A collision-free map key for (type, state_key). */
+export const keyOf = (type: string, stateKey: string): string => `${type.length}:${type}${stateKey}`;
 
 /** A room's events by ID, and the clock and ID sequence its branches share. */
 export class SyntheticRoom {
