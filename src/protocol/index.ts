@@ -101,3 +101,5 @@ export {
   type ResolveResult,
   type StateTuple,
 } from './state-res/index.ts';
+export * from './push/index.ts';
+export * from './filters/index.ts';
