@@ -3,7 +3,11 @@
 import type { Migration } from 'kysely/migration';
 import * as control0001 from './control/0001_init.ts';
 import * as tenant0001 from './tenant/0001_signing_keys.ts';
+import * as tenant0002 from './tenant/0002_accounts.ts';
 import * as tenant0003 from './tenant/0003_rooms.ts';
+import * as tenant0004 from './tenant/0004_client_rooms.ts';
+import * as tenant0005 from './tenant/0005_user_data.ts';
+import * as tenant0006 from './tenant/0006_push.ts';
 
 export const CONTROL_MIGRATIONS: Record<string, Migration> = {
   '0001_init': control0001,
@@ -11,7 +15,11 @@ export const CONTROL_MIGRATIONS: Record<string, Migration> = {
 
 export const TENANT_MIGRATIONS: Record<string, Migration> = {
   '0001_signing_keys': tenant0001,
+  '0002_accounts': tenant0002,
   '0003_rooms': tenant0003,
+  '0004_client_rooms': tenant0004,
+  '0005_user_data': tenant0005,
+  '0006_push': tenant0006,
 };
 
 export const LATEST_TENANT_MIGRATION = Object.keys(TENANT_MIGRATIONS).sort().at(-1) as string;

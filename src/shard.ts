@@ -12,7 +12,7 @@ import { migrateControl } from './db/migrate.ts';
 import { buildAdminApp } from './admin/admin-app.ts';
 import { resolveAdminToken } from './admin/admin-token.ts';
 import { buildMatrixApp } from './http/matrix-app.ts';
-import { createMetrics } from './http/metrics.ts';
+import { createMetrics, type ShardMetrics } from './http/metrics.ts';
 import { notifyTenantChanged } from './storage/control/tenants.ts';
 import { migrateOutdatedTenants } from './tenancy/background-migrations.ts';
 import { listenForTenantChanges, type ChangeListener } from './tenancy/change-listener.ts';
@@ -94,7 +94,15 @@ export async function startShard(config: ShardConfig, options: StartShardOptions
     heartbeat.unref();
     cleanups.push(async () => clearInterval(heartbeat));
 
-    const tenants = new TenantManager({ root: database.root, log, idleMs: config.tenantIdleMs, maxLoaded: config.maxLoadedTenants });
+    // Metrics read the manager and the manager tells metrics about unloads: bind late.
+    let metrics: ShardMetrics | undefined;
+    const tenants = new TenantManager({
+      root: database.root,
+      log,
+      idleMs: config.tenantIdleMs,
+      maxLoaded: config.maxLoadedTenants,
+      onUnload: (serverName) => metrics?.forgetTenant(serverName),
+    });
     const sweep = setInterval(() => tenants.sweepIdle(), Math.min(Math.max(config.tenantIdleMs / 2, 1_000), 60_000));
     sweep.unref();
     cleanups.push(async () => clearInterval(sweep));
@@ -110,7 +118,7 @@ export async function startShard(config: ShardConfig, options: StartShardOptions
       listener = undefined;
     });
 
-    const metrics = createMetrics({ loadedTenants: () => tenants.loadedCount, pool: database.pool });
+    metrics = createMetrics({ loadedTenants: () => tenants.loadedCount, pool: database.pool });
     const admin = resolveAdminToken(config.adminToken, config.dataDir);
     if (admin.generated) log.warn({ file: admin.file }, `ADMIN_TOKEN not set: generated one and wrote it to ${admin.file}`);
     else if (admin.file) log.info({ file: admin.file }, `admin token read from ${admin.file}`);
@@ -122,6 +130,8 @@ export async function startShard(config: ShardConfig, options: StartShardOptions
       metrics,
       keyValidityMs: config.keyValidityMs,
       bodyLimitBytes: config.bodyLimitBytes,
+      accountSettings: config.accountSettings,
+      rateLimits: config.rateLimits,
     };
     const matrixApp = buildMatrixApp(matrixDeps);
     cleanups.push(() => closeGracefully(matrixApp, config.shutdownGraceMs));

@@ -7,6 +7,7 @@ import { acceptJsonBodies } from '../http/json-body.ts';
 import type { ShardMetrics } from '../http/metrics.ts';
 import type { TenantAdminDeps } from '../services/tenants/deps.ts';
 import { requireAdminToken } from './admin-auth.ts';
+import { registrationAdminRoutes } from './routes/registration.ts';
 import { tenantAdminRoutes } from './routes/tenants.ts';
 
 export interface AdminAppDeps extends TenantAdminDeps {
@@ -24,5 +25,6 @@ export function buildAdminApp(deps: AdminAppDeps): FastifyInstance {
     reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()),
   );
   tenantAdminRoutes(app, deps);
+  registrationAdminRoutes(app, deps);
   return app;
 }

@@ -2,6 +2,8 @@
 // variable is wrong and what it should look like.
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
+import type { AccountSettings } from './account-settings.ts';
+import type { RateLimitSettings } from './rate-limits.ts';
 
 export interface ShardConfig {
   host: string;
@@ -33,6 +35,10 @@ export interface ShardConfig {
   bodyLimitBytes: number;
   /** How long SIGTERM waits for in-flight requests before closing. */
   shutdownGraceMs: number;
+  /** Overrides of account/authentication settings (not from the environment; tests use it). */
+  accountSettings?: Partial<AccountSettings>;
+  /** Overrides of the client API rate limits (not from the environment; tests use it). */
+  rateLimits?: Partial<RateLimitSettings>;
 }
 
 export class ConfigError extends Error {

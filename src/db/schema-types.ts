@@ -96,6 +96,8 @@ export interface EventsTable {
   txn_user_id: string | null;
   txn_device_id: string | null;
   txn_id: string | null;
+  /** The state event this one replaced (same type and state key), if any. */
+  replaces_state: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface EventEdgesTable {
@@ -147,6 +149,19 @@ export interface RoomAliasesTable {
   room_id: string;
   creator: string;
   created_ts: Int8;
+}
+
+export interface ForgottenRoomsTable {
+  user_id: string;
+  room_id: string;
+  membership_event_id: string;
+}
+
+export interface UserFiltersTable {
+  filter_id: Generated<string>;
+  user_id: string;
+  filter: ColumnType<Record<string, unknown>, string, string>;
+  created_ts: ColumnType<string, number, number>;
 }
 
 export interface StreamPositionsTable {
@@ -242,6 +257,97 @@ export interface ServerSecretsTable {
   created_ts: MillisColumn;
 }
 
+/** Account data; room_id '' for global account data. */
+export interface AccountDataTable {
+  user_id: string;
+  room_id: string;
+  type: string;
+  content: ColumnType<Record<string, unknown>, string, string>;
+  stream_id: Int8;
+}
+
+/** The latest receipt per (room, type, user, thread); thread_id '' for unthreaded. */
+export interface ReceiptsTable {
+  room_id: string;
+  receipt_type: string;
+  user_id: string;
+  thread_id: string;
+  event_id: string;
+  event_stream: Int8;
+  ts: Int8;
+  stream_id: Int8;
+}
+
+export interface PresenceTable {
+  user_id: string;
+  state: string;
+  status_msg: string | null;
+  last_active_ts: ColumnType<string | null, number | null | undefined, number | null>;
+  last_sync_ts: ColumnType<string | null, number | null | undefined, number | null>;
+  stream_id: Int8;
+}
+
+/** A user's own push rule (0006_push); priority orders rules within a kind, 0 first. */
+export interface PushRulesTable {
+  user_id: string;
+  kind: string;
+  rule_id: string;
+  priority: number;
+  conditions: ColumnType<unknown[] | null, string | null, string | null>;
+  pattern: string | null;
+  actions: ColumnType<unknown[], string, string>;
+  enabled: ColumnType<boolean, boolean | undefined, boolean>;
+}
+
+/** A user's enabled/actions choices for a server-default push rule; null keeps the default. */
+export interface PushRuleDefaultsTable {
+  user_id: string;
+  kind: string;
+  rule_id: string;
+  enabled: boolean | null;
+  actions: ColumnType<unknown[] | null, string | null, string | null>;
+}
+
+export interface PushRuleVersionsTable {
+  user_id: string;
+  version: Int8;
+}
+
+/** One notification: an event whose push actions for the user contained "notify". */
+export interface EventPushActionsTable {
+  user_id: string;
+  event_id: string;
+  room_id: string;
+  /** 'main' or the thread root's event ID. */
+  thread_id: string;
+  stream_ordering: Int8;
+  highlight: boolean;
+  actions: ColumnType<unknown[], string, string>;
+  notified_ts: Int8;
+}
+
+/** Read-up-to marks set by the server (sending an event; markRead); thread_id '' is the whole room. */
+export interface PushReadMarksTable {
+  user_id: string;
+  room_id: string;
+  thread_id: string;
+  stream_ordering: Int8;
+}
+
+export interface PushersTable {
+  user_id: string;
+  app_id: string;
+  pushkey: string;
+  kind: string;
+  app_display_name: string;
+  device_display_name: string;
+  profile_tag: string | null;
+  lang: string;
+  data: ColumnType<Record<string, unknown>, string, string>;
+  device_id: string | null;
+  created_ts: Int8;
+}
+
 export interface TenantDatabase {
   signing_keys: SigningKeysTable;
   users: UsersTable;
@@ -264,4 +370,15 @@ export interface TenantDatabase {
   current_state: CurrentStateTable;
   stream_positions: StreamPositionsTable;
   room_aliases: RoomAliasesTable;
+  forgotten_rooms: ForgottenRoomsTable;
+  user_filters: UserFiltersTable;
+  account_data: AccountDataTable;
+  receipts: ReceiptsTable;
+  presence: PresenceTable;
+  push_rules: PushRulesTable;
+  push_rule_defaults: PushRuleDefaultsTable;
+  push_rule_versions: PushRuleVersionsTable;
+  event_push_actions: EventPushActionsTable;
+  push_read_marks: PushReadMarksTable;
+  pushers: PushersTable;
 }

@@ -36,10 +36,13 @@ export const ERRCODE_STATUS = {
   M_WRONG_ROOM_KEYS_VERSION: 403,
   M_UNABLE_TO_AUTHORISE_JOIN: 400,
   M_UNABLE_TO_GRANT_JOIN: 502,
+  M_BAD_ALIAS: 400,
   /** Tessera: a tenant with this server name already exists. */
   TESSERA_TENANT_EXISTS: 409,
   /** Tessera: a hostname is already claimed by another tenant. */
   TESSERA_HOSTNAME_IN_USE: 409,
+  /** Tessera: a registration token with this value already exists. */
+  TESSERA_REGISTRATION_TOKEN_EXISTS: 409,
 } as const satisfies Record<string, number>;
 
 export type Errcode = keyof typeof ERRCODE_STATUS;

@@ -18,6 +18,11 @@ function toMatrixError(error: FastifyError | Error): MatrixError | undefined {
       return new MatrixError('M_UNKNOWN', error.message, { status: 400 });
     case 'FST_ERR_VALIDATION':
       return new MatrixError('M_BAD_JSON', error.message);
+    // PostgreSQL stores no U+0000 in text or jsonb: input carrying one (in a path, a query
+    // or a body) is the client's error, not a 500.
+    case '22021': // character_not_in_repertoire
+    case '22P05': // untranslatable_character
+      return new MatrixError('M_INVALID_PARAM', 'The request contains a character this server cannot store (U+0000)');
   }
   if (isDatabaseUnavailable(error)) return databaseUnavailable(error);
   const status = (error as FastifyError).statusCode;

@@ -3,10 +3,16 @@
 import client from 'prom-client';
 import type pg from 'pg';
 
+type RequestLabels = { tenant: string; method: string; route: string; status: string };
+
 export interface ShardMetrics {
   registry: client.Registry;
-  requests: client.Counter<'tenant' | 'method' | 'route' | 'status'>;
   requestDuration: client.Histogram<'method' | 'route'>;
+  /** Counts a request in tessera_http_requests_total. */
+  countRequest(labels: RequestLabels): void;
+  /** Drops a tenant's request series (when it unloads), so the series of a shard track its
+   * loaded tenants instead of every tenant it ever served. */
+  forgetTenant(tenant: string): void;
 }
 
 export function createMetrics(sources: { loadedTenants: () => number; pool: pg.Pool }): ShardMetrics {
@@ -45,5 +51,23 @@ export function createMetrics(sources: { loadedTenants: () => number; pool: pg.P
       this.set({ state: 'waiting' }, sources.pool.waitingCount);
     },
   });
-  return { registry, requests, requestDuration };
+  // tenant → the label sets it has used, to remove them when the tenant unloads.
+  const seriesByTenant = new Map<string, Map<string, RequestLabels>>();
+  return {
+    registry,
+    requestDuration,
+    countRequest(labels) {
+      requests.inc(labels);
+      let series = seriesByTenant.get(labels.tenant);
+      if (!series) seriesByTenant.set(labels.tenant, (series = new Map()));
+      const key = `${labels.method} ${labels.route} ${labels.status}`;
+      if (!series.has(key)) series.set(key, labels);
+    },
+    forgetTenant(tenant) {
+      const series = seriesByTenant.get(tenant);
+      if (!series) return;
+      for (const labels of series.values()) requests.remove(labels);
+      seriesByTenant.delete(tenant);
+    },
+  };
 }

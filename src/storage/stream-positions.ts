@@ -4,7 +4,8 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { TenantDatabase } from '../db/schema-types.ts';
 
-export type StreamName = 'events';
+/** events: the tenant's event stream ordering; the others: per-user data (0005_user_data). */
+export type StreamName = 'events' | 'account_data' | 'receipts' | 'presence';
 
 export async function nextPosition(trx: Transaction<TenantDatabase>, stream: StreamName): Promise<number> {
   const row = await trx
@@ -19,4 +20,12 @@ export async function nextPosition(trx: Transaction<TenantDatabase>, stream: Str
 export async function currentPosition(db: Kysely<TenantDatabase>, stream: StreamName): Promise<number> {
   const row = await db.selectFrom('stream_positions').select('position').where('stream', '=', stream).executeTakeFirst();
   return row ? Number(row.position) : 0;
+}
+
+/** The positions of several streams in one query (streams without a row are 0). */
+export async function currentPositions<S extends StreamName>(db: Kysely<TenantDatabase>, streams: readonly S[]): Promise<Record<S, number>> {
+  const rows = await db.selectFrom('stream_positions').select(['stream', 'position']).where('stream', 'in', [...streams]).execute();
+  const result = Object.fromEntries(streams.map((s) => [s, 0])) as Record<S, number>;
+  for (const row of rows) result[row.stream as S] = Number(row.position);
+  return result;
 }

@@ -5,7 +5,12 @@ import type { Logger } from 'pino';
 import type { TenantDatabase } from '../db/schema-types.ts';
 import type { SigningKey } from '../protocol/signing.ts';
 import type { AccessTokenCache } from '../services/auth/token-cache.ts';
+import type { PushRoomContext } from '../services/push/room-context.ts';
+import type { CachedPushRules } from '../services/push/rules-cache.ts';
+import type { PersistHook } from '../services/rooms/persist-hooks.ts';
 import type { RateLimiter } from '../services/rate-limit/rate-limiter.ts';
+import type { TypingRooms } from '../services/typing/typing-rooms.ts';
+import type { BoundedMap } from './bounded-map.ts';
 import type { KeyedQueue } from './keyed-queue.ts';
 import type { Notifier } from './notifier.ts';
 
@@ -40,6 +45,19 @@ export interface TenantCaches {
   accessTokens?: AccessTokenCache;
   /** Rate-limit buckets of this tenant's users and client addresses (bounded). */
   rateLimiter?: RateLimiter;
+  /** Room ID → room version (immutable, so never stale; bounded). */
+  roomVersions?: BoundedMap<string, string>;
+  /** Lazy-loaded members already sent to a device by /sync: `${userId}\u0000${deviceId}` →
+   * room ID → member user ID → member event ID (see services/sync/lazy-members.ts). */
+  lazyLoadedMembers?: BoundedMap<string, Map<string, Map<string, string>>>;
+  /** User ID → their merged and compiled push rules, checked against push_rule_versions
+   * before use (so other shards' changes are seen) and dropped on change (bounded). */
+  pushRules?: BoundedMap<string, CachedPushRules>;
+  /** Room ID → what push evaluation needs of its state, valid for one state group (bounded). */
+  pushRoomContexts?: BoundedMap<string, PushRoomContext>;
+  /** Who is typing in which room, with the tenant's typing stream position (in memory only;
+   * see services/typing/typing-rooms.ts). */
+  typing?: TypingRooms;
 }
 
 export interface TenantContext {
@@ -55,4 +73,6 @@ export interface TenantContext {
   readonly notifier: Notifier;
   /** Serialises event creation per room (key: room ID). */
   readonly roomQueue: KeyedQueue;
+  /** Run by persistEvent for every event (see services/rooms/persist-hooks.ts). */
+  readonly persistHooks: readonly PersistHook[];
 }

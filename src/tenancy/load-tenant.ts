@@ -8,6 +8,7 @@ import { LATEST_TENANT_MIGRATION } from '../../migrations/index.ts';
 import { listHosts, updateTenant } from '../storage/control/tenants.ts';
 import { listSigningKeys } from '../storage/signing-keys.ts';
 import { signingKeyFromSeed } from '../protocol/signing.ts';
+import { pushActionsHook } from '../services/push/push-actions-hook.ts';
 import type { TenantContext } from './context.ts';
 import { effectiveConfig } from './tenant-config.ts';
 import { KeyedQueue } from './keyed-queue.ts';
@@ -45,5 +46,6 @@ export async function loadTenantContext(root: Kysely<ControlDatabase>, row: Tena
     caches: {},
     notifier: new Notifier(),
     roomQueue: new KeyedQueue(),
+    persistHooks: [pushActionsHook],
   };
 }

@@ -28,6 +28,8 @@ export interface TenantManagerOptions {
   /** How long an unknown host is remembered as unknown (spares the database from junk Host headers). */
   unknownHostTtlMs?: number;
   now?: () => number;
+  /** Called with the server name of each tenant that is unloaded. */
+  onUnload?: (serverName: string) => void;
 }
 
 export interface AcquiredTenant {
@@ -45,6 +47,7 @@ export class TenantManager {
   readonly #maxLoaded: number;
   readonly #unknownTtl: number;
   readonly #now: () => number;
+  readonly #onUnload: (serverName: string) => void;
   /** Tenant id → entry, in least-recently-used order (Map keeps insertion order). */
   readonly #entries = new Map<string, Entry>();
   /** Host key → tenant id for hosts seen so far. */
@@ -61,6 +64,7 @@ export class TenantManager {
     this.#maxLoaded = options.maxLoaded;
     this.#unknownTtl = options.unknownHostTtlMs ?? 5_000;
     this.#now = options.now ?? Date.now;
+    this.#onUnload = options.onUnload ?? (() => {});
   }
 
   /** Number of tenants with a loaded context. */
@@ -186,6 +190,7 @@ export class TenantManager {
     // Long-polls waiting on the dropped context re-check now instead of sleeping on a
     // notifier nobody will call again.
     entry.context?.notifier.wakeAll();
+    this.#onUnload(entry.row.server_name);
   }
 
   /** Unloads tenants idle for longer than the idle time; returns how many. */
@@ -212,7 +217,10 @@ export class TenantManager {
   /** Forgets everything (e.g. after missing change notifications). */
   invalidateAll(): void {
     this.#generation++;
-    for (const entry of this.#entries.values()) entry.context?.notifier.wakeAll();
+    for (const entry of this.#entries.values()) {
+      entry.context?.notifier.wakeAll();
+      this.#onUnload(entry.row.server_name);
+    }
     this.#entries.clear();
     this.#hosts.clear();
     this.#unknown.clear();

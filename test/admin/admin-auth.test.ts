@@ -51,6 +51,11 @@ test('with the token, metrics are served in Prometheus format', async () => {
   expect(res.text).toContain('tessera_loaded_tenants 1');
   expect(res.text).toMatch(/tessera_pg_pool_connections\{state="total"\} \d+/);
   expect(res.text).toContain('tessera_http_requests_total{tenant="metrics.example",method="GET",route="/_matrix/client/versions",status="200"} 1');
+  // An unloaded tenant's series go away, so /metrics tracks loaded tenants only.
+  shard.tenants.invalidateAll();
+  const after = await callUrl(`${shard.adminUrl}/metrics`, { token: TEST_ADMIN_TOKEN });
+  expect(after.text).not.toContain('tenant="metrics.example"');
+  expect(after.text).toContain('tessera_loaded_tenants 0');
 });
 
 test('the admin API is not served on the public listener', async () => {

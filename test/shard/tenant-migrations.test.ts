@@ -1,10 +1,11 @@
 // A release migrates tenant schemas: lazily when a tenant loads, and in a background pass
 // over every outdated tenant after start. Other tenants keep serving meanwhile.
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { pino } from 'pino';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { LATEST_TENANT_MIGRATION } from '../../migrations/index.ts';
 import { migrateOutdatedTenants } from '../../src/tenancy/background-migrations.ts';
+import { migrateSchema } from '../../src/db/migrate.ts';
 import { callTenant } from '../helpers/http.ts';
 import { startTestShard, type TestShard } from '../helpers/shard.ts';
 
@@ -69,4 +70,24 @@ test('a tenant whose schema is behind is migrated when it loads', async () => {
   const second = await callTenant(shard.url, 'lazy.example', '/_matrix/key/v2/server');
   expect(second.status).toBe(200);
   expect(await callTenant(shard.url, 'current.example', '/_matrix/client/versions')).toMatchObject({ status: 200 });
+});
+
+test('the runner applies pending migrations once, even when two run at the same time', async () => {
+  const created: string[] = [];
+  const migrations = {
+    '0001_a': { up: async (db: Kysely<unknown>) => { created.push('a'); await db.schema.createTable('a').addColumn('x', 'integer').execute(); } },
+    '0002_b': { up: async (db: Kysely<unknown>) => { created.push('b'); await db.schema.createTable('b').addColumn('x', 'integer').execute(); } },
+  };
+  const root = shard.database.root as Kysely<unknown>;
+  const results = await Promise.all([migrateSchema(root, 'runner_test', migrations), migrateSchema(root, 'runner_test', migrations)]);
+  expect(results.flat().sort()).toEqual(['0001_a', '0002_b']);
+  expect(created).toEqual(['a', 'b']);
+  expect(await tableExists('runner_test', 'a')).toBe(true);
+  expect(await migrateSchema(root, 'runner_test', migrations)).toEqual([]);
+  // A schema migrated by a newer release is refused rather than silently mixed.
+  await expect(migrateSchema(root, 'runner_test', { '0001_a': migrations['0001_a'] })).rejects.toThrow(/does not know: 0002_b/);
+  // A failing migration leaves nothing behind.
+  const failing = { ...migrations, '0003_c': { up: async (db: Kysely<unknown>) => { await db.schema.createTable('c').addColumn('x', 'integer').execute(); throw new Error('boom'); } } };
+  await expect(migrateSchema(root, 'runner_test', failing)).rejects.toThrow(/0003_c failed/);
+  expect(await tableExists('runner_test', 'c')).toBe(false);
 });

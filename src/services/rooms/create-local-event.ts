@@ -3,14 +3,17 @@
 // authorization rules against current state, persist in one transaction, wake sync waiters.
 // Runs in the room's queue, so one room's events are built and persisted one at a time.
 import { randomBytes } from 'node:crypto';
-import { authEventTypes, checkAuth } from '../../protocol/auth/index.ts';
+import { authEventTypes, checkAuth, parsePowerLevels, userPowerLevel } from '../../protocol/auth/index.ts';
+import { CanonicalJsonError } from '../../protocol/canonical-json.ts';
+import { encodeEventJson } from '../../protocol/event-json.ts';
+import { MAX_PDU_BYTES, validatePdu } from '../../protocol/pdu-validation.ts';
 import { eventId as computeEventId } from '../../protocol/event-id.ts';
 import { hashAndSignEvent } from '../../protocol/event-signing.ts';
 import { requireRoomVersion, type RoomVersion } from '../../protocol/room-versions.ts';
 import type { Pdu } from '../../protocol/types.ts';
 import { MatrixError } from '../../errors/matrix-error.ts';
 import type { TenantContext } from '../../tenancy/context.ts';
-import { getEventByTxn, getEvents, getForwardExtremities, type StoredEvent } from '../../storage/rooms/events.ts';
+import { getEvent, getEventByTxn, getEvents, getForwardExtremities, type StoredEvent } from '../../storage/rooms/events.ts';
 import { getCurrentStateEventId, roomMembers } from '../../storage/rooms/current-state.ts';
 import { getStateGroupChainLength } from '../../storage/rooms/state-groups.ts';
 import { getRoom } from '../../storage/rooms/rooms.ts';
@@ -97,14 +100,17 @@ async function createNow(tenant: TenantContext, roomId: string, draft: EventDraf
     authEvents: references(authIds, related, version),
     now: Date.now(),
   });
-  const { eventId, pdu } = signNewEvent(tenant, skeleton, version);
+  const { eventId, pdu } = signChecked(tenant, skeleton, version);
 
-  const authState = [...stateIds.values()].map((id) => {
-    const stored = related.get(id);
-    return stored ? { ...stored.pdu, event_id: id } : undefined;
-  });
-  const verdict = checkAuth(pdu, authState.filter((e) => e !== undefined), version.id);
+  const authState = [...stateIds.values()]
+    .map((id) => {
+      const stored = related.get(id);
+      return stored ? { ...stored.pdu, event_id: id } : undefined;
+    })
+    .filter((e) => e !== undefined);
+  const verdict = checkAuth(pdu, authState, version.id);
   if (!verdict.allowed) throw new MatrixError('M_FORBIDDEN', verdict.reason ?? 'Not allowed by the room’s authorization rules');
+  if (draft.redacts !== undefined) await checkRedactionApplies(tenant, roomId, draft, authState, version);
 
   const persisted = await persistEvent(tenant, {
     roomId,
@@ -113,9 +119,45 @@ async function createNow(tenant: TenantContext, roomId: string, draft: EventDraf
     stateGroupBefore: { id: room.currentStateGroup, chainLength: await getStateGroupChainLength(tenant.db, room.currentStateGroup) },
     prevEventIds: extremities,
     txn,
+    ...(draft.redacts !== undefined ? { applyRedactionTo: draft.redacts } : {}),
   });
   await wakeRoom(tenant, roomId, pdu);
   return { eventId, streamOrdering: persisted.streamOrdering, pdu, duplicate: false };
+}
+
+/** Signs the event and checks it against the PDU format and size limits: content a room
+ * version cannot encode is M_BAD_JSON, an event over 64 KiB M_TOO_LARGE. */
+function signChecked(tenant: TenantContext, skeleton: Pdu, version: RoomVersion): { eventId: string; pdu: Pdu } {
+  let signed: { eventId: string; pdu: Pdu };
+  try {
+    signed = signNewEvent(tenant, skeleton, version);
+  } catch (error) {
+    if (error instanceof CanonicalJsonError) throw new MatrixError('M_BAD_JSON', `The event cannot be encoded in room version ${version.id}: ${error.message}`);
+    throw error;
+  }
+  const size = Buffer.byteLength(encodeEventJson(signed.pdu, version), 'utf8');
+  if (size > MAX_PDU_BYTES) throw new MatrixError('M_TOO_LARGE', `The event is ${size} bytes; the limit is ${MAX_PDU_BYTES}`);
+  // PostgreSQL's jsonb cannot hold U+0000.
+  if (JSON.stringify(signed.pdu).includes('\\u0000')) throw new MatrixError('M_BAD_JSON', 'Events cannot contain the character U+0000');
+  const valid = validatePdu(signed.pdu, version.id);
+  if (!valid.ok) throw new MatrixError('M_BAD_JSON', `Invalid event: ${valid.reason}`);
+  return signed;
+}
+
+/**
+ * Local users redact only what they may: an event of this room (404 otherwise), their own
+ * or — with the room's `redact` power level — anyone's. The send path then applies the
+ * redaction to the stored event in the same transaction.
+ */
+async function checkRedactionApplies(tenant: TenantContext, roomId: string, draft: EventDraft, authState: object[], version: RoomVersion): Promise<void> {
+  const target = await getEvent(tenant.db, draft.redacts as string);
+  if (!target || target.roomId !== roomId) throw new MatrixError('M_NOT_FOUND', 'Event not found in this room');
+  if (target.pdu.sender === draft.sender) return;
+  const powerLevels = authState.find((e) => (e as Pdu).type === 'm.room.power_levels' && (e as Pdu).state_key === '') as Pdu | undefined;
+  const levels = parsePowerLevels(powerLevels?.content ?? {}, version.id);
+  if (userPowerLevel(draft.sender, authState, version.id) < levels.redact) {
+    throw new MatrixError('M_FORBIDDEN', 'You need a higher power level to redact other users’ events');
+  }
 }
 
 /** Wakes the sync of everyone the event concerns: members joined (or invited, knocking) and a membership target. */

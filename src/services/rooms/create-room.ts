@@ -10,6 +10,7 @@ import { setRoomPublished } from '../../storage/rooms/rooms.ts';
 import { createLocalEvent } from './create-local-event.ts';
 import { createRoomWithCreateEvent } from './create-room-event.ts';
 import type { EventDraft } from './event-draft.ts';
+import { membershipContent } from './membership-event.ts';
 
 export interface CreateRoomRequest {
   visibility?: 'public' | 'private';
@@ -121,7 +122,7 @@ export async function createRoom(tenant: TenantContext, creator: string, body: u
   }
 
   const send = (draft: Omit<EventDraft, 'sender'>) => createLocalEvent(tenant, roomId, { ...draft, sender: creator });
-  await send({ type: 'm.room.member', stateKey: creator, content: { membership: 'join' } });
+  await send({ type: 'm.room.member', stateKey: creator, content: await membershipContent(tenant, 'join', { profileOf: creator }) });
 
   const preset = PRESETS[request.preset ?? (request.visibility === 'public' ? 'public_chat' : 'private_chat')];
   const invitees = [...new Set(request.invite ?? [])].filter((u) => u !== creator);
@@ -147,7 +148,7 @@ export async function createRoom(tenant: TenantContext, creator: string, body: u
     await send({
       type: 'm.room.member',
       stateKey: invitee,
-      content: { membership: 'invite', ...(request.is_direct ? { is_direct: true } : {}) },
+      content: await membershipContent(tenant, 'invite', { profileOf: invitee, extra: request.is_direct ? { is_direct: true } : {} }),
     });
   }
   if (request.visibility === 'public') await setRoomPublished(tenant.db, roomId, true);

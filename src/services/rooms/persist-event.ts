@@ -5,12 +5,13 @@ import type { TenantDatabase } from '../../db/schema-types.ts';
 import type { Pdu } from '../../protocol/types.ts';
 import type { TenantContext } from '../../tenancy/context.ts';
 import { nextPosition } from '../../storage/stream-positions.ts';
-import { insertEvent, replaceForwardExtremities } from '../../storage/rooms/events.ts';
-import { createStateGroup, loadStateGroup, setEventState, stateKeyOf, type StateMap } from '../../storage/rooms/state-groups.ts';
+import { insertEvent, markRedacted, replaceForwardExtremities } from '../../storage/rooms/events.ts';
+import { createStateGroup, loadStateGroup, loadStateGroups, setEventState, stateKeyOf, type StateMap } from '../../storage/rooms/state-groups.ts';
 import { setCurrentState } from '../../storage/rooms/current-state.ts';
 import { setCurrentStateGroup } from '../../storage/rooms/rooms.ts';
 import type { Transaction } from 'kysely';
 import type { TxnKey } from './event-draft.ts';
+import { prepareHookWrites, runHookWrites } from './persist-hooks.ts';
 
 export interface EventToPersist {
   roomId: string;
@@ -20,6 +21,8 @@ export interface EventToPersist {
   stateGroupBefore: { id: string; chainLength: number } | null;
   prevEventIds: string[];
   txn?: TxnKey;
+  /** A redaction the caller has judged applicable: marks this event ID redacted by it. */
+  applyRedactionTo?: string;
 }
 
 export interface PersistedEvent {
@@ -51,13 +54,23 @@ async function stateGroupsFor(
   return { before, after };
 }
 
+/** The event that held this state key before (unsigned.replaces_state, prev_content). */
+async function replacedStateEvent(trx: Transaction<TenantDatabase>, beforeGroup: string, type: string, stateKey: string): Promise<string | null> {
+  const state = await loadStateGroups(trx, [beforeGroup], { types: [], keys: [[type, stateKey]] });
+  return state.get(beforeGroup)?.get(stateKeyOf(type, stateKey)) ?? null;
+}
+
 export async function persistEvent(tenant: TenantContext, event: EventToPersist): Promise<PersistedEvent> {
   const { pdu, roomId } = event;
+  // Persist hooks (push rules, …): computed before the transaction, written inside it.
+  const hookWrites = await prepareHookWrites(tenant, { roomId, eventId: event.eventId, pdu, stateGroupBefore: event.stateGroupBefore?.id ?? null });
   return tenant.db.transaction().execute(async (trx) => {
     const groups = await stateGroupsFor(trx, event);
+    const replacesState = pdu.state_key === undefined || event.stateGroupBefore === null ? null : await replacedStateEvent(trx, event.stateGroupBefore.id, pdu.type, pdu.state_key);
     // Taken last-but-early: the row lock orders concurrent writers of this tenant until commit.
     const streamOrdering = await nextPosition(trx, 'events');
-    await insertEvent(trx, { eventId: event.eventId, roomId, pdu, streamOrdering, relatesTo: relationOf(pdu), txn: event.txn });
+    await insertEvent(trx, { eventId: event.eventId, roomId, pdu, streamOrdering, relatesTo: relationOf(pdu), txn: event.txn, replacesState });
+    if (event.applyRedactionTo !== undefined) await markRedacted(trx, roomId, event.applyRedactionTo, event.eventId);
     await setEventState(trx, event.eventId, groups.before.id, groups.after.id);
     await replaceForwardExtremities(trx, roomId, event.prevEventIds, event.eventId);
     if (pdu.state_key !== undefined) {
@@ -71,6 +84,7 @@ export async function persistEvent(tenant: TenantContext, event: EventToPersist)
       });
       await setCurrentStateGroup(trx, roomId, groups.after.id);
     }
+    await runHookWrites(hookWrites, trx, { streamOrdering });
     return { eventId: event.eventId, streamOrdering, stateGroupAfter: groups.after };
   });
 }

@@ -1,5 +1,5 @@
 // Persisted events: the PDU as JSON plus the columns that queries filter on.
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { TenantDatabase } from '../../db/schema-types.ts';
 import type { Pdu } from '../../protocol/types.ts';
 
@@ -11,6 +11,8 @@ export interface StoredEvent {
   roomId: string;
   pdu: Pdu;
   redactedBy: string | null;
+  /** The state event this one replaced (state events only). */
+  replacesState: string | null;
   txn?: { userId: string; deviceId: string; txnId: string };
 }
 
@@ -22,6 +24,7 @@ export interface NewEvent {
   streamOrdering: number;
   relatesTo?: { eventId: string; relType: string };
   txn?: { userId: string; deviceId: string; txnId: string };
+  replacesState?: string | null;
 }
 
 export async function insertEvent(trx: Transaction<TenantDatabase>, event: NewEvent): Promise<void> {
@@ -45,6 +48,7 @@ export async function insertEvent(trx: Transaction<TenantDatabase>, event: NewEv
       txn_user_id: event.txn?.userId ?? null,
       txn_device_id: event.txn?.deviceId ?? null,
       txn_id: event.txn?.txnId ?? null,
+      replaces_state: event.replacesState ?? null,
     })
     .execute();
   const prevIds = pdu.prev_events.map((p) => (typeof p === 'string' ? p : p[0]));
@@ -66,6 +70,7 @@ function toStored(row: {
   txn_user_id: string | null;
   txn_device_id: string | null;
   txn_id: string | null;
+  replaces_state: string | null;
 }): StoredEvent {
   return {
     eventId: row.event_id,
@@ -73,13 +78,14 @@ function toStored(row: {
     roomId: row.room_id,
     pdu: row.pdu as unknown as Pdu,
     redactedBy: row.redacted_by,
+    replacesState: row.replaces_state,
     ...(row.txn_id && row.txn_user_id && row.txn_device_id
       ? { txn: { userId: row.txn_user_id, deviceId: row.txn_device_id, txnId: row.txn_id } }
       : {}),
   };
 }
 
-const COLUMNS = ['event_id', 'stream_ordering', 'room_id', 'pdu', 'redacted_by', 'txn_user_id', 'txn_device_id', 'txn_id'] as const;
+const COLUMNS = ['event_id', 'stream_ordering', 'room_id', 'pdu', 'redacted_by', 'txn_user_id', 'txn_device_id', 'txn_id', 'replaces_state'] as const;
 
 export async function getEvent(db: Db, eventId: string): Promise<StoredEvent | undefined> {
   const row = await db.selectFrom('events').select(COLUMNS).where('event_id', '=', eventId).executeTakeFirst();
@@ -128,4 +134,91 @@ export async function replaceForwardExtremities(trx: Transaction<TenantDatabase>
     await trx.deleteFrom('forward_extremities').where('room_id', '=', roomId).where('event_id', 'in', removed).execute();
   }
   await trx.insertInto('forward_extremities').values({ room_id: roomId, event_id: added }).onConflict((oc) => oc.doNothing()).execute();
+}
+
+/** A stream range of one room: events with after < stream_ordering <= upTo (after null: from the start). */
+export interface RoomWindow {
+  roomId: string;
+  after: number | null;
+  upTo: number;
+}
+
+/**
+ * Events of several rooms at once, one query: per window the `limit` events nearest to
+ * one end, newest first when `backwards` (else oldest first). Timeline events only: no
+ * outliers, soft-failed or rejected events.
+ */
+export async function eventsInWindows(db: Db, windows: readonly RoomWindow[], limit: number, backwards: boolean): Promise<Map<string, StoredEvent[]>> {
+  const result = new Map<string, StoredEvent[]>();
+  if (windows.length === 0 || limit <= 0) return result;
+  for (const w of windows) result.set(w.roomId, []);
+  const rooms = sql`(select unnest(${windows.map((w) => w.roomId)}::text[]) as room_id,
+    unnest(${windows.map((w) => String(w.after ?? Number.MIN_SAFE_INTEGER))}::bigint[]) as after_pos,
+    unnest(${windows.map((w) => String(w.upTo))}::bigint[]) as upto_pos)`;
+  const rows = await db
+    .selectFrom(rooms.as('w'))
+    .innerJoinLateral(
+      (eb) =>
+        eb
+          .selectFrom('events as e')
+          .select(['e.event_id', 'e.stream_ordering', 'e.room_id', 'e.pdu', 'e.redacted_by', 'e.txn_user_id', 'e.txn_device_id', 'e.txn_id', 'e.replaces_state'])
+          .where(sql<boolean>`e.room_id = w.room_id and e.stream_ordering > w.after_pos and e.stream_ordering <= w.upto_pos`)
+          .where('e.outlier', '=', false)
+          .where('e.soft_failed', '=', false)
+          .where('e.rejected_reason', 'is', null)
+          .orderBy('e.stream_ordering', backwards ? 'desc' : 'asc')
+          .limit(limit)
+          .as('ev'),
+      (join) => join.onTrue(),
+    )
+    .select(['ev.event_id', 'ev.stream_ordering', 'ev.room_id', 'ev.pdu', 'ev.redacted_by', 'ev.txn_user_id', 'ev.txn_device_id', 'ev.txn_id', 'ev.replaces_state'])
+    .execute();
+  for (const row of rows) result.get(row.room_id)?.push(toStored(row));
+  const order = backwards ? -1 : 1;
+  for (const list of result.values()) list.sort((a, b) => order * (a.streamOrdering - b.streamOrdering));
+  return result;
+}
+
+/** Rooms among `roomIds` with at least one timeline event in (after, upTo]. */
+export async function roomsWithEventsBetween(db: Db, roomIds: readonly string[], after: number, upTo: number): Promise<Set<string>> {
+  if (roomIds.length === 0 || upTo <= after) return new Set();
+  const rows = await db
+    .selectFrom('events')
+    .select('room_id')
+    .distinct()
+    .where('stream_ordering', '>', String(after))
+    .where('stream_ordering', '<=', String(upTo))
+    .where('room_id', 'in', [...new Set(roomIds)])
+    .where('outlier', '=', false)
+    .execute();
+  return new Set(rows.map((r) => r.room_id));
+}
+
+/** Marks an event redacted (first redaction wins); false when there was nothing to mark. */
+export async function markRedacted(db: Db, roomId: string, targetEventId: string, redactionEventId: string): Promise<boolean> {
+  const result = await db
+    .updateTable('events')
+    .set({ redacted_by: redactionEventId })
+    .where('event_id', '=', targetEventId)
+    .where('room_id', '=', roomId)
+    .where('redacted_by', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+/** Per room: the stream position of the user's latest `join` event (membership history, not current state). */
+export async function lastJoinPositions(db: Db, roomIds: readonly string[], userId: string): Promise<Map<string, number>> {
+  const result = new Map<string, number>();
+  if (roomIds.length === 0) return result;
+  const rows = await db
+    .selectFrom('events')
+    .select(['room_id', (eb) => eb.fn.max('stream_ordering').as('position')])
+    .where('type', '=', 'm.room.member')
+    .where('state_key', '=', userId)
+    .where('room_id', 'in', [...new Set(roomIds)])
+    .where(sql<boolean>`pdu->'content'->>'membership' = 'join'`)
+    .groupBy('room_id')
+    .execute();
+  for (const row of rows) result.set(row.room_id, Number(row.position));
+  return result;
 }

@@ -32,3 +32,21 @@ export async function setRoomPublished(db: Db, roomId: string, published: boolea
 export async function setCurrentStateGroup(db: Db, roomId: string, group: string): Promise<void> {
   await db.updateTable('rooms').set({ current_state_group: group }).where('room_id', '=', roomId).execute();
 }
+
+/** Room versions of several rooms (unknown rooms are absent). */
+export async function getRoomVersions(db: Db, roomIds: readonly string[]): Promise<Map<string, string>> {
+  const result = new Map<string, string>();
+  if (roomIds.length === 0) return result;
+  const rows = await db.selectFrom('rooms').select(['room_id', 'room_version']).where('room_id', 'in', [...new Set(roomIds)]).execute();
+  for (const row of rows) result.set(row.room_id, row.room_version);
+  return result;
+}
+
+/** Current state groups of several rooms. */
+export async function getCurrentStateGroups(db: Db, roomIds: readonly string[]): Promise<Map<string, string>> {
+  const result = new Map<string, string>();
+  if (roomIds.length === 0) return result;
+  const rows = await db.selectFrom('rooms').select(['room_id', 'current_state_group']).where('room_id', 'in', [...new Set(roomIds)]).execute();
+  for (const row of rows) if (row.current_state_group !== null) result.set(row.room_id, String(row.current_state_group));
+  return result;
+}

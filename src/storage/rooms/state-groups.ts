@@ -1,6 +1,6 @@
 // State snapshots stored as deltas: a group holds only the entries that differ from its
 // parent. Reading walks the chain (bounded by MAX_CHAIN, after which a full copy is written).
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { TenantDatabase } from '../../db/schema-types.ts';
 
 type Db = Kysely<TenantDatabase> | Transaction<TenantDatabase>;
@@ -50,29 +50,9 @@ export async function getStateGroupChainLength(db: Db, id: string): Promise<numb
   return row.chain_length;
 }
 
-/** The full state of a group. */
+/** The full state of a group (one query; see loadStateGroups). */
 export async function loadStateGroup(db: Db, id: string): Promise<StateMap> {
-  const chain: string[] = [];
-  for (let current: string | null = id; current !== null && chain.length <= MAX_CHAIN + 1; ) {
-    chain.push(current);
-    const row: { prev_group: string | null } | undefined = await db
-      .selectFrom('state_groups')
-      .select('prev_group')
-      .where('id', '=', current)
-      .executeTakeFirst();
-    current = row?.prev_group ?? null;
-  }
-  const rows = await db
-    .selectFrom('state_group_entries')
-    .select(['state_group', 'type', 'state_key', 'event_id'])
-    .where('state_group', 'in', chain)
-    .execute();
-  // Apply from the root towards the group so nearer deltas win.
-  const depthOf = new Map(chain.map((g, i) => [g, i]));
-  rows.sort((a, b) => (depthOf.get(String(b.state_group)) ?? 0) - (depthOf.get(String(a.state_group)) ?? 0));
-  const state: StateMap = new Map();
-  for (const row of rows) state.set(stateKeyOf(row.type, row.state_key), row.event_id);
-  return state;
+  return (await loadStateGroups(db, [id])).get(id) ?? new Map();
 }
 
 export async function setEventState(trx: Transaction<TenantDatabase>, eventId: string, beforeGroup: string, afterGroup: string): Promise<void> {
@@ -82,4 +62,98 @@ export async function setEventState(trx: Transaction<TenantDatabase>, eventId: s
 export async function getEventStateGroups(db: Db, eventId: string): Promise<{ before: string; after: string } | undefined> {
   const row = await db.selectFrom('event_state').select(['before_group', 'after_group']).where('event_id', '=', eventId).executeTakeFirst();
   return row ? { before: String(row.before_group), after: String(row.after_group) } : undefined;
+}
+
+/** Which entries of a state to read: every key of `types` ('all': of every type except
+ * `exceptTypes`), plus the single keys in `keys`. Undefined: everything. */
+export interface StateSelection {
+  types: 'all' | readonly string[];
+  exceptTypes?: readonly string[];
+  keys?: ReadonlyArray<readonly [type: string, stateKey: string]>;
+}
+
+/**
+ * The state of several groups in ONE query (a recursive walk of every group's delta chain;
+ * the nearest entry per key wins), optionally restricted to some entries.
+ */
+export async function loadStateGroups(db: Db, groupIds: readonly string[], selection?: StateSelection): Promise<Map<string, StateMap>> {
+  const result = new Map<string, StateMap>();
+  const unique = [...new Set(groupIds)];
+  for (const id of unique) result.set(id, new Map());
+  if (unique.length === 0) return result;
+  const keyTypes = (selection?.keys ?? []).map(([type]) => type);
+  const keyStateKeys = (selection?.keys ?? []).map(([, stateKey]) => stateKey);
+  let query = db
+    .withRecursive('chain(origin, id, dist)', (qb) =>
+      qb
+        .selectFrom('state_groups')
+        .select(['id as origin', 'id', sql<number>`0`.as('dist')])
+        .where('id', 'in', unique)
+        .unionAll((union) =>
+          union
+            .selectFrom('chain')
+            .innerJoin('state_groups as sg', 'sg.id', 'chain.id')
+            .select(['chain.origin', sql<string>`sg.prev_group`.as('id'), sql<number>`chain.dist + 1`.as('dist')])
+            .where('sg.prev_group', 'is not', null)
+            // Bounds a corrupt (cyclic) chain; real chains are at most MAX_CHAIN long.
+            .where(sql<boolean>`chain.dist <= ${MAX_CHAIN + 1}`),
+        ),
+    )
+    .selectFrom('chain')
+    .innerJoin('state_group_entries as e', 'e.state_group', 'chain.id')
+    .distinctOn(['chain.origin', 'e.type', 'e.state_key'])
+    .select(['chain.origin', 'e.type', 'e.state_key', 'e.event_id']);
+  if (selection) {
+    const { types, exceptTypes = [], keys = [] } = selection;
+    query = query.where((eb) => {
+      const wanted = [];
+      if (types === 'all') wanted.push(exceptTypes.length > 0 ? eb('e.type', 'not in', [...exceptTypes]) : sql<boolean>`true`);
+      else if (types.length > 0) wanted.push(eb('e.type', 'in', [...types]));
+      if (keys.length > 0) wanted.push(sql<boolean>`(e.type, e.state_key) in (select * from unnest(${keyTypes}::text[], ${keyStateKeys}::text[]))`);
+      return wanted.length > 0 ? eb.or(wanted) : sql<boolean>`false`;
+    });
+  }
+  const rows = await query.orderBy('chain.origin').orderBy('e.type').orderBy('e.state_key').orderBy('chain.dist').execute();
+  for (const row of rows) result.get(String(row.origin))?.set(stateKeyOf(row.type, row.state_key), row.event_id);
+  return result;
+}
+
+/** Before/after state groups of several events. */
+export async function getEventsStateGroups(db: Db, eventIds: readonly string[]): Promise<Map<string, { before: string; after: string }>> {
+  const result = new Map<string, { before: string; after: string }>();
+  if (eventIds.length === 0) return result;
+  const rows = await db.selectFrom('event_state').select(['event_id', 'before_group', 'after_group']).where('event_id', 'in', [...new Set(eventIds)]).execute();
+  for (const row of rows) result.set(row.event_id, { before: String(row.before_group), after: String(row.after_group) });
+  return result;
+}
+
+/** Per room: the state group after the room's last timeline event at or before `position`
+ * (undefined when the room had no event yet). One query for all rooms. */
+export async function stateGroupsAtPositions(
+  db: Db,
+  points: ReadonlyArray<{ roomId: string; position: number }>,
+): Promise<Map<string, string>> {
+  const result = new Map<string, string>();
+  if (points.length === 0) return result;
+  const input = sql`(select unnest(${points.map((p) => p.roomId)}::text[]) as room_id, unnest(${points.map((p) => String(p.position))}::bigint[]) as pos)`;
+  const rows = await db
+    .selectFrom(input.as('p'))
+    .innerJoinLateral(
+      (eb) =>
+        eb
+          .selectFrom('events as e')
+          .innerJoin('event_state as s', 's.event_id', 'e.event_id')
+          .select(['e.room_id', 's.after_group'])
+          .where(sql<boolean>`e.room_id = p.room_id and e.stream_ordering <= p.pos`)
+          .where('e.outlier', '=', false)
+          .where('e.soft_failed', '=', false)
+          .orderBy('e.stream_ordering', 'desc')
+          .limit(1)
+          .as('last'),
+      (join) => join.onTrue(),
+    )
+    .select(['last.room_id', 'last.after_group'])
+    .execute();
+  for (const row of rows) result.set(row.room_id, String(row.after_group));
+  return result;
 }

@@ -1,0 +1,41 @@
+// GET /sync: computes the response (build-sync.ts) and, for an incremental sync with nothing
+// to report, long-polls: it waits on the tenant's notifier until an event concerning the
+// user is persisted or `timeout` passes, then computes again. The waiter is registered
+// before each computation, so an event committed while computing still wakes it. Nothing
+// polls the database.
+import type { TenantContext } from '../../tenancy/context.ts';
+import type { Viewer } from '../rooms/client-event.ts';
+import { buildSync, type SyncRequest, type SyncResponse } from './build-sync.ts';
+
+export interface SyncOptions extends SyncRequest {
+  /** Longest wait in milliseconds (0: answer at once). */
+  timeoutMs: number;
+  /** Aborts the wait (the client went away). */
+  signal?: AbortSignal;
+}
+
+/** Longest wait a request may ask for. */
+export const MAX_SYNC_TIMEOUT_MS = 5 * 60_000;
+
+export async function sync(tenant: TenantContext, viewer: Viewer, options: SyncOptions): Promise<SyncResponse> {
+  const canWait = options.since !== undefined && !options.fullState;
+  const deadline = Date.now() + Math.min(Math.max(0, options.timeoutMs), MAX_SYNC_TIMEOUT_MS);
+  for (;;) {
+    const remaining = deadline - Date.now();
+    const waiter = canWait && remaining > 0 && !options.signal?.aborted ? tenant.notifier.wait(viewer.userId, remaining, options.signal) : undefined;
+    let result;
+    try {
+      result = await buildSync(tenant, viewer, options);
+    } catch (error) {
+      waiter?.cancel();
+      throw error;
+    }
+    if (!waiter || !result.empty) {
+      waiter?.cancel();
+      return result.response;
+    }
+    // Woken: something may have happened for this user; compute again. Timed out or
+    // aborted: the empty response (its next_batch is as fresh as the last computation).
+    if (!(await waiter.promise)) return result.response;
+  }
+}
