@@ -95,13 +95,13 @@ export async function startShard(config: ShardConfig, options: StartShardOptions
     cleanups.push(async () => clearInterval(heartbeat));
 
     // Metrics read the manager and the manager tells metrics about unloads: bind late.
-    let metrics: ShardMetrics | undefined;
+    const late: { metrics?: ShardMetrics } = {};
     const tenants = new TenantManager({
       root: database.root,
       log,
       idleMs: config.tenantIdleMs,
       maxLoaded: config.maxLoadedTenants,
-      onUnload: (serverName) => metrics?.forgetTenant(serverName),
+      onUnload: (serverName) => late.metrics?.forgetTenant(serverName),
     });
     const sweep = setInterval(() => tenants.sweepIdle(), Math.min(Math.max(config.tenantIdleMs / 2, 1_000), 60_000));
     sweep.unref();
@@ -118,7 +118,8 @@ export async function startShard(config: ShardConfig, options: StartShardOptions
       listener = undefined;
     });
 
-    metrics = createMetrics({ loadedTenants: () => tenants.loadedCount, pool: database.pool });
+    const metrics = createMetrics({ loadedTenants: () => tenants.loadedCount, pool: database.pool });
+    late.metrics = metrics;
     const admin = resolveAdminToken(config.adminToken, config.dataDir);
     if (admin.generated) log.warn({ file: admin.file }, `ADMIN_TOKEN not set: generated one and wrote it to ${admin.file}`);
     else if (admin.file) log.info({ file: admin.file }, `admin token read from ${admin.file}`);
