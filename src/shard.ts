@@ -1,5 +1,6 @@
 // A shard: one process serving many tenants. Starts the database (embedded unless
 // DATABASE_URL is set), migrates the control schema, and opens the public and admin listeners.
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
@@ -13,7 +14,7 @@ import { buildAdminApp } from './admin/admin-app.ts';
 import { resolveAdminToken } from './admin/admin-token.ts';
 import { buildMatrixApp } from './http/matrix-app.ts';
 import { createMetrics, type ShardMetrics } from './http/metrics.ts';
-import { notifyTenantChanged } from './storage/control/tenants.ts';
+import { notifyTenantChanged, parseTenantChange } from './storage/control/tenants.ts';
 import { migrateOutdatedTenants } from './tenancy/background-migrations.ts';
 import { listenForTenantChanges, type ChangeListener } from './tenancy/change-listener.ts';
 import { TenantManager } from './tenancy/tenant-manager.ts';
@@ -54,6 +55,8 @@ async function closeGracefully(app: FastifyInstance, graceMs: number): Promise<v
 
 export async function startShard(config: ShardConfig, options: StartShardOptions = {}): Promise<Shard> {
   const log = options.log ?? pino({ level: config.logLevel, base: { shard: config.shardName } });
+  // Names this process in change notifications (shard names need not be unique).
+  const shardInstance = `${config.shardName}/${randomUUID()}`;
   const cleanups: Array<() => Promise<void>> = [];
   const cleanup = async (): Promise<void> => {
     for (const fn of cleanups.reverse()) await fn().catch((error: unknown) => log.error({ err: error }, 'shutdown step failed'));
@@ -110,7 +113,12 @@ export async function startShard(config: ShardConfig, options: StartShardOptions
     let listener: ChangeListener | undefined = listenForTenantChanges({
       connectionString: databaseUrl,
       log,
-      onChange: (id) => tenants.invalidate(id),
+      onChange: (payload) => {
+        // A change this shard made was applied here already; dropping the tenant again
+        // would needlessly cut its long-polls short.
+        const change = parseTenantChange(payload);
+        if (change.originShard !== shardInstance) tenants.invalidate(change.tenantId);
+      },
       onResync: () => tenants.invalidateAll(),
     });
     cleanups.push(async () => {
@@ -148,7 +156,7 @@ export async function startShard(config: ShardConfig, options: StartShardOptions
       metrics,
       tenantChanged: async (id) => {
         tenants.invalidate(id);
-        await notifyTenantChanged(database.root, id);
+        await notifyTenantChanged(database.root, id, shardInstance);
       },
     });
     cleanups.push(() => adminApp.close());

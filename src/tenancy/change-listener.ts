@@ -11,7 +11,8 @@ export interface ChangeListener {
 export function listenForTenantChanges(options: {
   connectionString: string;
   log: Logger;
-  onChange: (tenantId: string) => void;
+  /** Receives the raw notification payload (see parseTenantChange). */
+  onChange: (payload: string) => void;
   onResync: () => void;
 }): ChangeListener {
   let client: pg.Client | undefined;

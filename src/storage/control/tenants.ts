@@ -146,7 +146,14 @@ export async function deleteTenantRow(db: Db, id: string): Promise<void> {
   await db.deleteFrom('control.tenants').where('id', '=', id).execute();
 }
 
-/** Tells every shard (through LISTEN) that a tenant changed, so each drops what it cached. */
-export async function notifyTenantChanged(db: Db, id: string): Promise<void> {
-  await sql`SELECT pg_notify('tessera_tenants', ${id})`.execute(db);
+/** Tells every shard (through LISTEN) that a tenant changed, so each drops what it cached.
+ * The payload names the shard that made the change, which already dropped its own cache. */
+export async function notifyTenantChanged(db: Db, id: string, originShard: string): Promise<void> {
+  await sql`SELECT pg_notify('tessera_tenants', ${`${id}:${originShard}`})`.execute(db);
+}
+
+/** Reads a change notification's payload: `<tenant id>:<origin shard>` (or a bare id). */
+export function parseTenantChange(payload: string): { tenantId: string; originShard?: string } {
+  const colon = payload.indexOf(':');
+  return colon < 0 ? { tenantId: payload } : { tenantId: payload.slice(0, colon), originShard: payload.slice(colon + 1) };
 }
