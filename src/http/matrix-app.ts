@@ -30,6 +30,7 @@ import { pusherRoutes } from './routes/client/pushers.ts';
 import { registerRoutes } from './routes/client/register.ts';
 import { createRoomRoutes } from './routes/client/rooms/create-room.ts';
 import { directoryRoutes } from './routes/client/rooms/directory.ts';
+import { publicRoomRoutes } from './routes/client/rooms/public-rooms.ts';
 import { roomEventRoutes } from './routes/client/rooms/events.ts';
 import { memberRoutes } from './routes/client/rooms/members.ts';
 import { membershipRoutes } from './routes/client/rooms/membership.ts';
@@ -94,6 +95,7 @@ export function buildMatrixApp(deps: MatrixAppDeps): FastifyInstance {
   memberRoutes(app);
   membershipRoutes(app);
   directoryRoutes(app);
+  publicRoomRoutes(app);
   syncRoutes(app);
   pushRuleRoutes(app);
   notificationRoutes(app);

@@ -9,7 +9,8 @@ import type { TenantContext } from '../../tenancy/context.ts';
 import { requireAliasSyntax } from './resolve-alias.ts';
 import { roomVersionOf } from './room-versions.ts';
 
-async function mayChangeCanonicalAlias(tenant: TenantContext, userId: string, roomId: string): Promise<boolean> {
+/** Joined and allowed to change m.room.canonical_alias: the bar for managing how a room is listed. */
+export async function mayChangeCanonicalAlias(tenant: TenantContext, userId: string, roomId: string): Promise<boolean> {
   const version = await roomVersionOf(tenant, roomId);
   if (!version || (await membershipInRoom(tenant.db, roomId, userId))?.membership !== 'join') return false;
   const ids = await Promise.all([getCurrentStateEventId(tenant.db, roomId, 'm.room.create', ''), getCurrentStateEventId(tenant.db, roomId, 'm.room.power_levels', '')]);
