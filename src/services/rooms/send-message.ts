@@ -8,6 +8,7 @@ import type { Viewer } from './client-event.ts';
 import { createLocalEvent } from './create-local-event.ts';
 import type { EventDraft, TxnKey } from './event-draft.ts';
 import { requireRoomIdSyntax } from './membership-event.ts';
+import { markUserActive } from '../presence/mark-user-active.ts';
 
 function isUniqueViolation(error: unknown): boolean {
   return (error as { code?: unknown } | null)?.code === '23505';
@@ -45,5 +46,8 @@ export async function sendMessage(
     draft.content = rest;
     draft.redacts = redacts;
   }
-  return sendWithTxn(tenant, roomId, draft, { userId: requester.userId, deviceId: requester.deviceId, txnId });
+  const sent = await sendWithTxn(tenant, roomId, draft, { userId: requester.userId, deviceId: requester.deviceId, txnId });
+  // Sending is activity (presence: online, last_active_ago restarts).
+  await markUserActive(tenant, requester.userId);
+  return sent;
 }

@@ -112,6 +112,16 @@ describe('visibility', () => {
   });
 });
 
+describe('activity', () => {
+  test('sending a message makes an unavailable user online again', async () => {
+    await alice.call('PUT', statusPath(alice.userId), { presence: 'unavailable' });
+    expect((await alice.call('GET', statusPath(alice.userId))).body).toMatchObject({ presence: 'unavailable' });
+    const sent = await alice.call('PUT', `${CS}/rooms/${enc(roomId)}/send/m.room.message/activity-1`, { msgtype: 'm.text', body: 'hi' });
+    expect(sent.status).toBe(200);
+    expect((await bob.call('GET', statusPath(alice.userId))).body).toMatchObject({ presence: 'online', currently_active: true });
+  });
+});
+
 describe('waking syncs', () => {
   test('a change wakes the user and everyone sharing a room, nobody else', async () => {
     await alice.call('PUT', statusPath(alice.userId), { presence: 'unavailable' });
