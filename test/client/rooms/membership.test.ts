@@ -302,3 +302,36 @@ describe('deactivating an account over HTTP', () => {
     expect(await membershipOf(alice, invited, erin.userId)).toBe('leave');
   });
 });
+
+describe('knocking', () => {
+  test('knock by alias on a knock room, get invited, join; refusals per room and state', async () => {
+    const roomId = await createRoom(alice, {
+      room_version: '10',
+      room_alias_name: 'knockers',
+      initial_state: [{ type: 'm.room.join_rules', content: { join_rule: 'knock' } }],
+    });
+    const knocked = await bob.call('POST', `${CS}/knock/${enc('#knockers:members.example')}`, { reason: 'let me in' });
+    expect(knocked.status).toBe(200);
+    expect(knocked.body).toEqual({ room_id: roomId });
+    expect(await membershipOf(alice, roomId, bob.userId)).toBe('knock');
+    // An invited (or joined) user may not knock.
+    await invite(alice, roomId, bob.userId);
+    const whileInvited = await bob.call('POST', `${CS}/knock/${enc(roomId)}`, {});
+    expect(whileInvited.status).toBe(403);
+    await joinRoom(bob, roomId);
+    expect(await membershipOf(alice, roomId, bob.userId)).toBe('join');
+
+    const publicRoom = await createRoom(alice, { room_version: '10', preset: 'public_chat' });
+    const onPublic = await carol.call('POST', `${CS}/knock/${enc(publicRoom)}`, {});
+    expect(onPublic.status).toBe(403);
+    expect(errcode(onPublic.body)).toBe('M_FORBIDDEN');
+    const oldRoom = await createRoom(alice, { room_version: '6' });
+    const onOld = await carol.call('POST', `${CS}/knock/${enc(oldRoom)}`, {});
+    expect(onOld.status).toBe(403);
+    const unknown = await carol.call('POST', `${CS}/knock/${enc('#nobody:members.example')}`, {});
+    expect(unknown.status).toBe(404);
+    const malformed = await carol.call('POST', `${CS}/knock/${enc(roomId)}`, { reason: 5 });
+    expect(malformed.status).toBe(400);
+  });
+});
+

@@ -1,11 +1,12 @@
-// Membership: POST /rooms/{roomId}/join, /join/{roomIdOrAlias}, /rooms/{roomId}/invite,
-// /leave, /forget, /kick, /ban, /unban.
+// Membership: POST /rooms/{roomId}/join, /join/{roomIdOrAlias}, /knock/{roomIdOrAlias},
+// /rooms/{roomId}/invite, /leave, /forget, /kick, /ban, /unban.
 import type { FastifyInstance } from 'fastify';
 import { banUser } from '../../../../services/rooms/ban-user.ts';
 import { forgetRoom } from '../../../../services/rooms/forget-room.ts';
 import { inviteUser } from '../../../../services/rooms/invite-user.ts';
 import { joinRoom } from '../../../../services/rooms/join-room.ts';
 import { kickUser } from '../../../../services/rooms/kick-user.ts';
+import { knockRoom } from '../../../../services/rooms/knock-room.ts';
 import { leaveRoom } from '../../../../services/rooms/leave-room.ts';
 import { requireRoomIdSyntax } from '../../../../services/rooms/membership-event.ts';
 import { unbanUser } from '../../../../services/rooms/unban-user.ts';
@@ -26,6 +27,10 @@ export function membershipRoutes(app: FastifyInstance): void {
   app.post<{ Params: { roomIdOrAlias: string } }>('/_matrix/client/v3/join/:roomIdOrAlias', auth, async (request) => {
     const body = objectBody(request.body, { optional: true });
     return joinRoom(request.tenant, requesterOf(request).userId, request.params.roomIdOrAlias, { reason: optionalString(body, 'reason') });
+  });
+  app.post<{ Params: { roomIdOrAlias: string } }>('/_matrix/client/v3/knock/:roomIdOrAlias', auth, async (request) => {
+    const body = objectBody(request.body, { optional: true });
+    return knockRoom(request.tenant, requesterOf(request).userId, request.params.roomIdOrAlias, { reason: optionalString(body, 'reason') });
   });
   app.post<RoomParams>(`${ROOMS}/invite`, auth, async (request) => {
     const body = objectBody(request.body);
