@@ -31,6 +31,7 @@ import { registerRoutes } from './routes/client/register.ts';
 import { createRoomRoutes } from './routes/client/rooms/create-room.ts';
 import { directoryRoutes } from './routes/client/rooms/directory.ts';
 import { publicRoomRoutes } from './routes/client/rooms/public-rooms.ts';
+import { relationRoutes } from './routes/client/rooms/relations.ts';
 import { roomEventRoutes } from './routes/client/rooms/events.ts';
 import { memberRoutes } from './routes/client/rooms/members.ts';
 import { membershipRoutes } from './routes/client/rooms/membership.ts';
@@ -96,6 +97,7 @@ export function buildMatrixApp(deps: MatrixAppDeps): FastifyInstance {
   membershipRoutes(app);
   directoryRoutes(app);
   publicRoomRoutes(app);
+  relationRoutes(app);
   syncRoutes(app);
   pushRuleRoutes(app);
   notificationRoutes(app);

@@ -222,3 +222,26 @@ export async function lastJoinPositions(db: Db, roomIds: readonly string[], user
   for (const row of rows) result.set(row.room_id, Number(row.position));
   return result;
 }
+
+/** Events relating to `parentId` (m.relates_to), optionally of one rel_type and event type,
+ * within stream positions (after, upTo], newest first when `backwards`. */
+export async function relatedEvents(
+  db: Db,
+  roomId: string,
+  parentId: string,
+  options: { relType?: string; eventType?: string; after?: number; upTo?: number; limit: number; backwards: boolean },
+): Promise<StoredEvent[]> {
+  let query = db
+    .selectFrom('events')
+    .select(COLUMNS)
+    .where('relates_to_id', '=', parentId)
+    .where('room_id', '=', roomId)
+    .where('outlier', '=', false)
+    .where('soft_failed', '=', false);
+  if (options.relType !== undefined) query = query.where('rel_type', '=', options.relType);
+  if (options.eventType !== undefined) query = query.where('type', '=', options.eventType);
+  if (options.after !== undefined) query = query.where('stream_ordering', '>', String(options.after));
+  if (options.upTo !== undefined) query = query.where('stream_ordering', '<=', String(options.upTo));
+  const rows = await query.orderBy('stream_ordering', options.backwards ? 'desc' : 'asc').limit(options.limit).execute();
+  return rows.map(toStored);
+}
