@@ -245,3 +245,69 @@ export async function relatedEvents(
   const rows = await query.orderBy('stream_ordering', options.backwards ? 'desc' : 'asc').limit(options.limit).execute();
   return rows.map(toStored);
 }
+
+export interface ChildSummary {
+  parentId: string;
+  count: number;
+  latestId: string;
+  senders: Set<string>;
+}
+
+/** Per parent: how many events relate to it with `relType`, the newest one, and who sent them. */
+export async function relationSummaries(db: Db, parentIds: readonly string[], relType: string): Promise<Map<string, ChildSummary>> {
+  const summaries = new Map<string, ChildSummary>();
+  if (parentIds.length === 0) return summaries;
+  const rows = await db
+    .selectFrom('events')
+    .select(['relates_to_id', 'event_id', 'sender', 'stream_ordering'])
+    .where('relates_to_id', 'in', [...new Set(parentIds)])
+    .where('rel_type', '=', relType)
+    .where('outlier', '=', false)
+    .where('soft_failed', '=', false)
+    .orderBy('stream_ordering', 'asc')
+    .execute();
+  for (const row of rows) {
+    const parentId = row.relates_to_id as string;
+    const summary = summaries.get(parentId) ?? { parentId, count: 0, latestId: row.event_id, senders: new Set<string>() };
+    summary.count++;
+    summary.latestId = row.event_id;
+    summary.senders.add(row.sender);
+    summaries.set(parentId, summary);
+  }
+  return summaries;
+}
+
+/** Thread roots of a room, the most recently active thread first: each root with the stream
+ * position of its newest reply. `before` pages by that position; `participant` keeps threads
+ * the user started or replied to. */
+export async function threadRoots(
+  db: Db,
+  roomId: string,
+  options: { before?: number; limit: number; participant?: string },
+): Promise<Array<{ rootId: string; latest: number }>> {
+  let query = db
+    .selectFrom('events as reply')
+    .select(['reply.relates_to_id as root_id', (eb) => eb.fn.max('reply.stream_ordering').as('latest')])
+    .where('reply.room_id', '=', roomId)
+    .where('reply.rel_type', '=', 'm.thread')
+    .where('reply.soft_failed', '=', false)
+    .groupBy('reply.relates_to_id');
+  if (options.participant !== undefined) {
+    const participant = options.participant;
+    query = query.having((eb) =>
+      eb.or([
+        eb(eb.fn.count(eb.case().when('reply.sender', '=', participant).then(1).end()), '>', 0),
+        eb.exists(
+          eb
+            .selectFrom('events as root')
+            .select('root.event_id')
+            .whereRef('root.event_id', '=', 'reply.relates_to_id')
+            .where('root.sender', '=', participant),
+        ),
+      ]),
+    );
+  }
+  if (options.before !== undefined) query = query.having((eb) => eb(eb.fn.max('reply.stream_ordering'), '<', String(options.before)));
+  const rows = await query.orderBy('latest', 'desc').limit(options.limit).execute();
+  return rows.map((r) => ({ rootId: r.root_id as string, latest: Number(r.latest) }));
+}

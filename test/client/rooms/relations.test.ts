@@ -81,3 +81,49 @@ describe('relations', () => {
     expect(res.status).toBe(404);
   });
 });
+
+describe('bundled aggregations', () => {
+  test('a thread root carries its summary; an edit is bundled into the original', async () => {
+    const event = await alice.call('GET', roomPath(roomId, `/event/${enc(root)}`));
+    const relations = (event.body as { unsigned: { 'm.relations'?: Record<string, { count?: number; current_user_participated?: boolean; latest_event?: { event_id: string } }> } }).unsigned['m.relations'];
+    expect(relations?.['m.thread']).toMatchObject({ count: 3, current_user_participated: true, latest_event: { event_id: replies[2] } });
+    const forBob = await bob.call('GET', roomPath(roomId, `/event/${enc(root)}`));
+    expect((forBob.body as { unsigned: { 'm.relations': { 'm.thread': { current_user_participated: boolean } } } }).unsigned['m.relations']['m.thread'].current_user_participated).toBe(true);
+
+    const original = await sendText(alice, roomId, 'Tippfeler');
+    const edit = await send(alice, 'm.room.message', {
+      msgtype: 'm.text',
+      body: '* Tippfehler',
+      'm.new_content': { msgtype: 'm.text', body: 'Tippfehler' },
+      'm.relates_to': { rel_type: 'm.replace', event_id: original },
+    });
+    const edited = await alice.call('GET', roomPath(roomId, `/event/${enc(original)}`));
+    expect((edited.body as { unsigned: { 'm.relations': { 'm.replace': { event_id: string } } } }).unsigned['m.relations']['m.replace'].event_id).toBe(edit);
+    // An "edit" by someone else is not an edit.
+    const bobsOriginal = await sendText(bob, roomId, 'mine');
+    await send(alice, 'm.room.message', { msgtype: 'm.text', body: '* hijack', 'm.new_content': { body: 'hijack' }, 'm.relates_to': { rel_type: 'm.replace', event_id: bobsOriginal } });
+    const notEdited = await alice.call('GET', roomPath(roomId, `/event/${enc(bobsOriginal)}`));
+    expect((notEdited.body as { unsigned: Record<string, unknown> }).unsigned['m.relations']).toBeUndefined();
+  });
+});
+
+describe('threads list', () => {
+  test('roots by latest activity; participated; paging; errors', async () => {
+    const second = await sendText(bob, roomId, 'Urlaub?');
+    await send(bob, 'm.room.message', { msgtype: 'm.text', body: 'Juli', 'm.relates_to': { rel_type: 'm.thread', event_id: second } });
+    const threadsPath = (query = ''): string => `/_matrix/client/v1/rooms/${enc(roomId)}/threads${query}`;
+    const all = (await alice.call('GET', threadsPath())).body as Page;
+    expect(all.chunk.map((e) => e.event_id)).toEqual([second, root]);
+    const mine = (await alice.call('GET', threadsPath('?include=participated'))).body as Page;
+    expect(mine.chunk.map((e) => e.event_id)).toEqual([root]);
+    const first = (await alice.call('GET', threadsPath('?limit=1'))).body as Page;
+    expect(first.chunk.map((e) => e.event_id)).toEqual([second]);
+    const next = (await alice.call('GET', threadsPath(`?limit=1&from=${enc(first.next_batch as string)}`))).body as Page;
+    expect(next.chunk.map((e) => e.event_id)).toEqual([root]);
+    for (const query of ['?include=some', '?limit=0', '?from=nope']) {
+      expect((await alice.call('GET', threadsPath(query))).status, query).toBe(400);
+    }
+    expect((await eve.call('GET', threadsPath())).status).toBe(403);
+  });
+});
+

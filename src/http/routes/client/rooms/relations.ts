@@ -1,7 +1,9 @@
-// GET /_matrix/client/v1/rooms/{roomId}/relations/{eventId}[/{relType}[/{eventType}]].
+// GET /_matrix/client/v1/rooms/{roomId}/relations/{eventId}[/{relType}[/{eventType}]] and
+// GET /_matrix/client/v1/rooms/{roomId}/threads.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { MatrixError } from '../../../../errors/matrix-error.ts';
 import { getRelations } from '../../../../services/rooms/get-relations.ts';
+import { listThreads } from '../../../../services/rooms/list-threads.ts';
 import { requireSyncToken } from '../../../../services/sync/sync-token.ts';
 import { requesterOf } from '../../../plugins/client-auth.ts';
 import { queryParam } from '../../../validation.ts';
@@ -31,4 +33,15 @@ export function relationRoutes(app: FastifyInstance): void {
   app.get<RelationParams>(BASE, auth, handler);
   app.get<RelationParams>(`${BASE}/:relType`, auth, handler);
   app.get<RelationParams>(`${BASE}/:relType/:eventType`, auth, handler);
+  app.get<{ Params: { roomId: string } }>('/_matrix/client/v1/rooms/:roomId/threads', auth, async (request) => {
+    const include = queryParam(request.query, 'include') ?? 'all';
+    if (include !== 'all' && include !== 'participated') throw new MatrixError('M_INVALID_PARAM', 'include must be "all" or "participated"');
+    const limitText = queryParam(request.query, 'limit');
+    if (limitText !== undefined && !/^\d{1,9}$/.test(limitText)) throw new MatrixError('M_INVALID_PARAM', 'limit must be an integer greater than zero');
+    return listThreads(request.tenant, requesterOf(request), request.params.roomId, {
+      include,
+      ...(limitText !== undefined ? { limit: Number(limitText) } : {}),
+      ...(queryParam(request.query, 'from') !== undefined ? { from: queryParam(request.query, 'from') } : {}),
+    });
+  });
 }
