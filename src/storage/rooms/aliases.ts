@@ -27,3 +27,8 @@ export async function aliasesOfRoom(db: Db, roomId: string): Promise<string[]> {
   const rows = await db.selectFrom('room_aliases').select('alias').where('room_id', '=', roomId).orderBy('alias').execute();
   return rows.map((r) => r.alias);
 }
+
+/** Points every alias of one room at another (room upgrades). */
+export async function moveAliases(db: Db, fromRoomId: string, toRoomId: string): Promise<void> {
+  await db.updateTable('room_aliases').set({ room_id: toRoomId }).where('room_id', '=', fromRoomId).execute();
+}

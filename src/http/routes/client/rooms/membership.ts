@@ -1,5 +1,5 @@
 // Membership: POST /rooms/{roomId}/join, /join/{roomIdOrAlias}, /knock/{roomIdOrAlias},
-// /rooms/{roomId}/invite, /leave, /forget, /kick, /ban, /unban.
+// /rooms/{roomId}/invite, /leave, /forget, /kick, /ban, /unban, /upgrade.
 import type { FastifyInstance } from 'fastify';
 import { banUser } from '../../../../services/rooms/ban-user.ts';
 import { forgetRoom } from '../../../../services/rooms/forget-room.ts';
@@ -10,6 +10,7 @@ import { knockRoom } from '../../../../services/rooms/knock-room.ts';
 import { leaveRoom } from '../../../../services/rooms/leave-room.ts';
 import { requireRoomIdSyntax } from '../../../../services/rooms/membership-event.ts';
 import { unbanUser } from '../../../../services/rooms/unban-user.ts';
+import { parseUpgradeRequest, upgradeRoom } from '../../../../services/rooms/upgrade-room.ts';
 import { requesterOf } from '../../../plugins/client-auth.ts';
 import { objectBody, optionalString, requiredString } from '../../../validation.ts';
 
@@ -31,6 +32,10 @@ export function membershipRoutes(app: FastifyInstance): void {
   app.post<{ Params: { roomIdOrAlias: string } }>('/_matrix/client/v3/knock/:roomIdOrAlias', auth, async (request) => {
     const body = objectBody(request.body, { optional: true });
     return knockRoom(request.tenant, requesterOf(request).userId, request.params.roomIdOrAlias, { reason: optionalString(body, 'reason') });
+  });
+  app.post<RoomParams>(`${ROOMS}/upgrade`, auth, async (request) => {
+    requireRoomIdSyntax(request.params.roomId);
+    return upgradeRoom(request.tenant, requesterOf(request).userId, request.params.roomId, parseUpgradeRequest(request.body));
   });
   app.post<RoomParams>(`${ROOMS}/invite`, auth, async (request) => {
     const body = objectBody(request.body);
