@@ -1,38 +1,25 @@
 // Shared helpers of the account tests: a shard with cheap password hashing and generous
 // rate limits (the rate-limit tests set their own), spec validation of every response, and
 // the usual registration/login round trips over real HTTP.
-import { AssertionError } from 'node:assert';
 import type { Kysely } from 'kysely';
 import { expect } from 'vitest';
 import type { ShardConfig } from '../../../src/config/config.ts';
-import type { RateLimitSettings } from '../../../src/config/rate-limits.ts';
 import type { TenantDatabase } from '../../../src/db/schema-types.ts';
 import { callTenant, type HttpResult } from '../../helpers/http.ts';
-import { checkSpecResponse, expectSpecSchema } from '../../helpers/openapi.ts';
+import { expectSpecConformance } from '../../helpers/openapi.ts';
+import { NO_RATE_LIMITS } from '../../helpers/limits.ts';
 import { startTestShard, type TestShard } from '../../helpers/shard.ts';
+
+export { expectSpecConformance, NO_RATE_LIMITS };
 
 export const PASSWORD = 'correct horse battery staple';
 export const CS = '/_matrix/client/v3';
-
-const UNLIMITED = { burst: 1_000_000, perSecond: 1_000_000 };
-
-export const GENEROUS_LIMITS: RateLimitSettings = {
-  client: UNLIMITED,
-  login: UNLIMITED,
-  loginFailuresPerUser: UNLIMITED,
-  loginFailuresPerIp: UNLIMITED,
-  register: UNLIMITED,
-  usernameAvailability: UNLIMITED,
-  registrationTokenValidity: UNLIMITED,
-  loginTokenIssue: UNLIMITED,
-  maxKeysPerTenant: 10_000,
-};
 
 /** A shard for account tests: scrypt at N = 2^10 (the format is the same, only cheaper). */
 export function startAccountsShard(overrides: Partial<ShardConfig> = {}): Promise<TestShard> {
   return startTestShard({
     accountSettings: { passwordHash: { logN: 10, r: 8, p: 1 } },
-    rateLimits: GENEROUS_LIMITS,
+    rateLimits: NO_RATE_LIMITS,
     ...overrides,
   });
 }
@@ -42,17 +29,6 @@ export interface RequestOptions {
   rawBody?: string;
   token?: string;
   headers?: Record<string, string>;
-}
-
-/** Checks a response against the spec. An error status the operation does not list (the
- * spec documents only some errors per endpoint, while any endpoint may answer with the
- * standard error response) is checked against the standard error schema instead. */
-export async function expectSpecConformance(method: string, path: string, status: number, body: unknown): Promise<void> {
-  const check = await checkSpecResponse('client-server', method, path, status, body);
-  if (check.ok) return;
-  const undocumentedError = status >= 400 && check.matches.length === 0 && /defines no response for status/.test(check.message);
-  if (!undocumentedError) throw new AssertionError({ message: check.message, stackStartFn: expectSpecConformance });
-  await expectSpecSchema('client-server', status === 429 ? 'definitions/errors/rate_limited.yaml' : 'definitions/errors/error.yaml', body);
 }
 
 /** Calls a tenant and checks the response against the spec (client-server API). */

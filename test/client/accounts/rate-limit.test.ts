@@ -5,7 +5,7 @@ import { DEFAULT_RATE_LIMITS } from '../../../src/config/rate-limits.ts';
 import { RateLimiter } from '../../../src/services/rate-limit/rate-limiter.ts';
 import { BoundedMap } from '../../../src/tenancy/bounded-map.ts';
 import type { TestShard } from '../../helpers/shard.ts';
-import { CS, GENEROUS_LIMITS, PASSWORD, call, passwordAuth, registerUser as registerFrom, startAccountsShard, whoami, type Registered } from './helpers.ts';
+import { CS, NO_RATE_LIMITS, PASSWORD, call, passwordAuth, registerUser as registerFrom, startAccountsShard, whoami, type Registered } from './helpers.ts';
 
 const SLOW = 0.001;
 let shard: TestShard;
@@ -15,7 +15,7 @@ const HS2 = 'limited-two.example';
 beforeAll(async () => {
   shard = await startAccountsShard({
     rateLimits: {
-      ...GENEROUS_LIMITS,
+      ...NO_RATE_LIMITS,
       client: { burst: 5, perSecond: SLOW },
       loginFailuresPerUser: { burst: 3, perSecond: SLOW },
       loginFailuresPerIp: { burst: 6, perSecond: SLOW },

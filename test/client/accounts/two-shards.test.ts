@@ -10,7 +10,7 @@ import { loadConfig } from '../../../src/config/config.ts';
 import { startShard, type Shard } from '../../../src/shard.ts';
 import { callTenant } from '../../helpers/http.ts';
 import { TEST_ADMIN_TOKEN, type TestShard } from '../../helpers/shard.ts';
-import { CS, GENEROUS_LIMITS, PASSWORD, call, registerUser, startAccountsShard } from './helpers.ts';
+import { CS, NO_RATE_LIMITS, PASSWORD, call, registerUser, startAccountsShard } from './helpers.ts';
 
 const TTL_MS = 3_000;
 const HS = 'shared-accounts.example';
@@ -32,7 +32,7 @@ beforeAll(async () => {
       databaseUrl: first.testDatabase.url,
       shardName: 'second',
       accountSettings,
-      rateLimits: GENEROUS_LIMITS,
+      rateLimits: NO_RATE_LIMITS,
     },
     { log: pino({ level: 'silent' }) },
   );
