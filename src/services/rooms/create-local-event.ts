@@ -14,7 +14,7 @@ import type { Pdu } from '../../protocol/types.ts';
 import { MatrixError } from '../../errors/matrix-error.ts';
 import type { TenantContext } from '../../tenancy/context.ts';
 import { getEvent, getEventByTxn, getEvents, getForwardExtremities, type StoredEvent } from '../../storage/rooms/events.ts';
-import { getCurrentStateEventId, roomMembers } from '../../storage/rooms/current-state.ts';
+import { getCurrentStateEventIds, roomMembers } from '../../storage/rooms/current-state.ts';
 import { getStateGroupChainLength } from '../../storage/rooms/state-groups.ts';
 import { getRoom } from '../../storage/rooms/rooms.ts';
 import type { EventDraft, TxnKey } from './event-draft.ts';
@@ -84,11 +84,7 @@ async function createNow(tenant: TenantContext, roomId: string, draft: EventDraf
 
   // The state the event is judged by: what the auth selection names, plus the create event.
   const pairs = authEventTypes({ type: draft.type, state_key: draft.stateKey, sender: draft.sender, content: draft.content }, version.id);
-  const stateIds = new Map<string, string>();
-  for (const [type, stateKey] of [['m.room.create', ''] as [string, string], ...pairs]) {
-    const id = await getCurrentStateEventId(tenant.db, roomId, type, stateKey);
-    if (id !== undefined) stateIds.set(`${type}\u0000${stateKey}`, id);
-  }
+  const stateIds = await getCurrentStateEventIds(tenant.db, roomId, [['m.room.create', ''], ...pairs]);
   const extremities = (await getForwardExtremities(tenant.db, roomId)).slice(0, MAX_PREV_EVENTS);
   const related = await getEvents(tenant.db, [...stateIds.values(), ...extremities]);
   const authIds = pairs.map(([t, k]) => stateIds.get(`${t}\u0000${k}`)).filter((id): id is string => id !== undefined);

@@ -221,3 +221,18 @@ export async function membershipsInRooms(db: Db, roomIds: readonly string[], use
   }
   return result;
 }
+
+/** Current state event IDs of several (type, state_key) pairs of one room, in one query;
+ * keyed `${type}\u0000${stateKey}`, absent pairs left out. */
+export async function getCurrentStateEventIds(db: Db, roomId: string, pairs: ReadonlyArray<readonly [string, string]>): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  if (pairs.length === 0) return found;
+  const rows = await db
+    .selectFrom('current_state')
+    .select(['type', 'state_key', 'event_id'])
+    .where('room_id', '=', roomId)
+    .where((eb) => eb.or(pairs.map(([type, stateKey]) => eb.and([eb('type', '=', type), eb('state_key', '=', stateKey)]))))
+    .execute();
+  for (const row of rows) found.set(`${row.type}\u0000${row.state_key}`, row.event_id);
+  return found;
+}
