@@ -8,6 +8,10 @@ import * as tenant0003 from './tenant/0003_rooms.ts';
 import * as tenant0004 from './tenant/0004_client_rooms.ts';
 import * as tenant0005 from './tenant/0005_user_data.ts';
 import * as tenant0006 from './tenant/0006_push.ts';
+import * as tenant0010 from './tenant/0010_room_head.ts';
+import * as tenant0007 from './tenant/0007_e2ee_keys.ts';
+import * as tenant0008 from './tenant/0008_to_device.ts';
+import * as tenant0009 from './tenant/0009_key_backup.ts';
 
 export const CONTROL_MIGRATIONS: Record<string, Migration> = {
   '0001_init': control0001,
@@ -20,6 +24,10 @@ export const TENANT_MIGRATIONS: Record<string, Migration> = {
   '0004_client_rooms': tenant0004,
   '0005_user_data': tenant0005,
   '0006_push': tenant0006,
+  '0007_e2ee_keys': tenant0007,
+  '0008_to_device': tenant0008,
+  '0009_key_backup': tenant0009,
+  '0010_room_head': tenant0010,
 };
 
 export const LATEST_TENANT_MIGRATION = Object.keys(TENANT_MIGRATIONS).sort().at(-1) as string;

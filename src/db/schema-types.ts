@@ -75,6 +75,8 @@ export interface RoomsTable {
   created_ts: Int8;
   published: ColumnType<boolean, boolean | undefined, boolean>;
   current_state_group: ColumnType<string | null, number | string | null | undefined, number | string | null>;
+  /** Events persisted in the room (0010_room_head): the send path's optimistic check. */
+  head_version: ColumnType<string, number | string | undefined, number | string>;
 }
 
 export interface EventsTable {
@@ -348,6 +350,109 @@ export interface PushersTable {
   created_ts: Int8;
 }
 
+/** A server-side key backup version of a user (0009_key_backup); deleted rows keep their number. */
+export interface KeyBackupVersionsTable {
+  user_id: string;
+  version: Int8;
+  algorithm: string;
+  auth_data: ColumnType<Record<string, unknown>, string, string>;
+  /** Bumped whenever the version's stored keys change. */
+  etag: ColumnType<string, number | string | undefined, number | string>;
+  /** The number of sessions stored in the version. */
+  key_count: ColumnType<string, number | string | undefined, number | string>;
+  deleted: ColumnType<boolean, boolean | undefined, boolean>;
+  created_ts: Int8;
+}
+
+/** One backed-up megolm session key (encrypted by the client; session_data is opaque). */
+export interface KeyBackupSessionsTable {
+  user_id: string;
+  version: Int8;
+  room_id: string;
+  session_id: string;
+  first_message_index: Int8;
+  forwarded_count: Int8;
+  is_verified: boolean;
+  session_data: ColumnType<Record<string, unknown>, string, string>;
+}
+
+/** A device's identity keys as uploaded, without `unsigned` (0007_e2ee_keys). */
+export interface DeviceKeysTable {
+  user_id: string;
+  device_id: string;
+  key_json: ColumnType<Record<string, unknown>, string, string>;
+  updated_ts: Int8;
+}
+
+/** An unclaimed one-time key; `id` orders keys by upload. */
+export interface OneTimeKeysTable {
+  id: Generated<string>;
+  user_id: string;
+  device_id: string;
+  algorithm: string;
+  key_id: string;
+  /** A string key or a signed key object. */
+  key_json: ColumnType<unknown, string, string>;
+}
+
+/** A device's fallback key of one algorithm. */
+export interface FallbackKeysTable {
+  user_id: string;
+  device_id: string;
+  algorithm: string;
+  key_id: string;
+  key_json: ColumnType<unknown, string, string>;
+  used: ColumnType<boolean, boolean | undefined, boolean>;
+}
+
+/** A user's current cross-signing key of one usage (master, self_signing, user_signing). */
+export interface CrossSigningKeysTable {
+  user_id: string;
+  usage: string;
+  /** `ed25519:<unpadded base64 public key>` */
+  key_id: string;
+  key_json: ColumnType<Record<string, unknown>, string, string>;
+  stream_id: Int8;
+}
+
+/** A signature uploaded through /keys/signatures/upload; target_key_id is a device ID or a
+ * master key's public key. */
+export interface E2eSignaturesTable {
+  target_user_id: string;
+  target_key_id: string;
+  signer_user_id: string;
+  signer_key_id: string;
+  signature: string;
+}
+
+/** A change of a user's devices or keys at a device_lists position; only_for: visible to that
+ * user alone (null: to everyone sharing a room with user_id). */
+export interface DeviceListChangesTable {
+  stream_id: Int8;
+  user_id: string;
+  only_for: string | null;
+}
+
+/** A pending send-to-device message of a local device (0008_to_device), until acknowledged. */
+export interface ToDeviceInboxTable {
+  user_id: string;
+  device_id: string;
+  /** The to_device stream position of the request that sent it. */
+  position: Int8;
+  sender: string;
+  type: string;
+  content: ColumnType<Record<string, unknown>, string, string>;
+}
+
+/** A PUT /sendToDevice transaction already handled (pruned after a day). */
+export interface ToDeviceTxnsTable {
+  user_id: string;
+  device_id: string;
+  event_type: string;
+  txn_id: string;
+  created_ts: Int8;
+}
+
 export interface TenantDatabase {
   signing_keys: SigningKeysTable;
   users: UsersTable;
@@ -381,4 +486,14 @@ export interface TenantDatabase {
   event_push_actions: EventPushActionsTable;
   push_read_marks: PushReadMarksTable;
   pushers: PushersTable;
+  to_device_inbox: ToDeviceInboxTable;
+  to_device_txns: ToDeviceTxnsTable;
+  device_keys: DeviceKeysTable;
+  one_time_keys: OneTimeKeysTable;
+  fallback_keys: FallbackKeysTable;
+  cross_signing_keys: CrossSigningKeysTable;
+  e2e_signatures: E2eSignaturesTable;
+  device_list_changes: DeviceListChangesTable;
+  key_backup_versions: KeyBackupVersionsTable;
+  key_backup_sessions: KeyBackupSessionsTable;
 }

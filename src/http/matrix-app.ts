@@ -23,6 +23,8 @@ import { receiptRoutes } from './routes/client/receipts.ts';
 import { typingRoutes } from './routes/client/typing.ts';
 import { userDirectoryRoutes } from './routes/client/user-directory.ts';
 import { deviceRoutes } from './routes/client/devices.ts';
+import { keyRoutes } from './routes/client/keys.ts';
+import { keyBackupRoutes } from './routes/client/key-backup.ts';
 import { loginRoutes } from './routes/client/login.ts';
 import { notificationRoutes } from './routes/client/notifications.ts';
 import { pushRuleRoutes } from './routes/client/push-rules.ts';
@@ -38,6 +40,7 @@ import { membershipRoutes } from './routes/client/rooms/membership.ts';
 import { sendRoutes } from './routes/client/rooms/send.ts';
 import { stateRoutes } from './routes/client/rooms/state.ts';
 import { syncRoutes } from './routes/client/sync.ts';
+import { sendToDeviceRoutes } from './routes/client/send-to-device.ts';
 import { versionsRoutes } from './routes/client/versions.ts';
 import { federationVersionRoutes } from './routes/federation/version.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -88,6 +91,8 @@ export function buildMatrixApp(deps: MatrixAppDeps): FastifyInstance {
   loginRoutes(app, accountSettings);
   accountRoutes(app, accountSettings);
   deviceRoutes(app, accountSettings);
+  // End-to-end encryption keys (device, one-time, fallback and cross-signing keys).
+  keyRoutes(app, accountSettings);
   sharedSecretRegistrationRoutes(app, accountSettings);
   createRoomRoutes(app);
   sendRoutes(app);
@@ -99,6 +104,7 @@ export function buildMatrixApp(deps: MatrixAppDeps): FastifyInstance {
   publicRoomRoutes(app);
   relationRoutes(app);
   syncRoutes(app);
+  sendToDeviceRoutes(app);
   pushRuleRoutes(app);
   notificationRoutes(app);
   pusherRoutes(app);
@@ -111,5 +117,7 @@ export function buildMatrixApp(deps: MatrixAppDeps): FastifyInstance {
   userDirectoryRoutes(app);
   typingRoutes(app);
   receiptRoutes(app);
+  // End-to-end encryption: server-side key backups.
+  keyBackupRoutes(app);
   return app;
 }

@@ -4,8 +4,9 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { TenantDatabase } from '../db/schema-types.ts';
 
-/** events: the tenant's event stream ordering; the others: per-user data (0005_user_data). */
-export type StreamName = 'events' | 'account_data' | 'receipts' | 'presence';
+/** events: the tenant's event stream ordering; account_data, receipts, presence: per-user
+ * data (0005_user_data); to_device, device_lists: end-to-end encryption (0007, 0008). */
+export type StreamName = 'events' | 'account_data' | 'receipts' | 'presence' | 'to_device' | 'device_lists';
 
 export async function nextPosition(trx: Transaction<TenantDatabase>, stream: StreamName): Promise<number> {
   const row = await trx

@@ -8,6 +8,7 @@ import type { AccessTokenCache } from '../services/auth/token-cache.ts';
 import type { PushRoomContext } from '../services/push/room-context.ts';
 import type { CachedPushRules } from '../services/push/rules-cache.ts';
 import type { PersistHook } from '../services/rooms/persist-hooks.ts';
+import type { RoomHead } from '../services/rooms/room-head.ts';
 import type { RateLimiter } from '../services/rate-limit/rate-limiter.ts';
 import type { TypingRooms } from '../services/typing/typing-rooms.ts';
 import type { BoundedMap } from './bounded-map.ts';
@@ -58,6 +59,12 @@ export interface TenantCaches {
   /** Who is typing in which room, with the tenant's typing stream position (in memory only;
    * see services/typing/typing-rooms.ts). */
   typing?: TypingRooms;
+  /** Room ID → the room's head for the send path, changed only in the room's queue (see
+   * services/rooms/room-head.ts; bounded). */
+  roomHeads?: BoundedMap<string, RoomHead>;
+  /** `${kind}\u0000${userId}` → until when no presence write of that kind is needed
+   * (services/presence/presence-memo.ts; bounded). */
+  presenceQuiet?: BoundedMap<string, number>;
 }
 
 export interface TenantContext {

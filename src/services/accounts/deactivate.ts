@@ -10,6 +10,7 @@ import type { AccountDeps } from '../auth/deps.ts';
 import { nowOf } from '../auth/deps.ts';
 import { STAGE_PASSWORD, finishUiaSession, releaseSessionData, userInteractiveAuth } from '../auth/uia.ts';
 import { removeDevices } from '../devices/remove-devices.ts';
+import { deleteAllBackupsOfUser } from '../../storage/key-backup.ts';
 import { leaveRoomsOfDeactivatedUser } from './deactivation-hooks.ts';
 
 export async function deactivateAccount(
@@ -25,6 +26,8 @@ export async function deactivateAccount(
     await markDeactivated(trx, userId, nowOf(deps), input.erase);
     await removeDevices(trx, userId, {});
     await deleteUserLoginTokens(trx, userId);
+    // Server-side key backups are the user's encrypted room keys: gone with the account.
+    await deleteAllBackupsOfUser(trx, userId);
     for (const data of await deleteUserUiaSessions(trx, userId)) await releaseSessionData(trx, data);
   });
   tenant.caches.accessTokens?.forgetUser(userId);

@@ -5,6 +5,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { TenantDatabase } from '../../db/schema-types.ts';
 import { deleteDevices } from '../../storage/devices.ts';
 import type { TenantContext } from '../../tenancy/context.ts';
+import { changeOf, recordDeviceListChanges, wakeDeviceListAudienceSoon } from '../keys/device-list-changes.ts';
 
 export interface DeviceSelection {
   /** The devices to delete; all of the user's when undefined. */
@@ -20,12 +21,16 @@ export async function removeDevices(
   userId: string,
   selection: DeviceSelection,
 ): Promise<string[]> {
-  return deleteDevices(db, userId, selection);
+  const deleted = await deleteDevices(db, userId, selection);
+  // Their end-to-end keys went with them (cascade): others must hear the device list changed.
+  if (deleted.length > 0 && db.isTransaction) await recordDeviceListChanges(db as Transaction<TenantDatabase>, [changeOf(userId)]);
+  return deleted;
 }
 
 /** Drops this shard's cached tokens of deleted devices (other shards' caches expire by TTL). */
 export function forgetDeletedDevices(tenant: TenantContext, userId: string, deviceIds: readonly string[]): void {
   if (deviceIds.length > 0) tenant.caches.accessTokens?.forgetUser(userId, { deviceIds });
+  if (deviceIds.length > 0) wakeDeviceListAudienceSoon(tenant, [changeOf(userId)]);
 }
 
 /** Deletes devices in a transaction of its own and updates the cache. */

@@ -4,8 +4,10 @@
 import { getPresence, writePresence } from '../../storage/presence.ts';
 import type { TenantContext } from '../../tenancy/context.ts';
 import { wakePresenceAudience } from './presence-audience.ts';
+import { clearPresenceQuiet } from './presence-memo.ts';
 
 export async function announcePresence(tenant: TenantContext, userId: string): Promise<void> {
+  clearPresenceQuiet(tenant, userId);
   await tenant.db.transaction().execute(async (trx) => {
     const before = await getPresence(trx, userId, { forUpdate: true });
     await writePresence(trx, {

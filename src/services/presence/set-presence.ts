@@ -6,6 +6,7 @@ import { MatrixError } from '../../errors/matrix-error.ts';
 import { getPresence, writePresence, type PresenceState } from '../../storage/presence.ts';
 import type { TenantContext } from '../../tenancy/context.ts';
 import { wakePresenceAudience } from './presence-audience.ts';
+import { clearPresenceQuiet } from './presence-memo.ts';
 import { effectiveState, isCurrentlyActive } from './presence-view.ts';
 
 export interface PresenceUpdate {
@@ -18,6 +19,7 @@ export async function setPresence(tenant: TenantContext, requesterId: string, us
   if (requesterId !== userId) throw new MatrixError('M_FORBIDDEN', 'You can only set your own presence');
   const now = Date.now();
   const statusMsg = update.statusMsg ?? null;
+  clearPresenceQuiet(tenant, userId);
   const announced = await tenant.db.transaction().execute(async (trx) => {
     const before = await getPresence(trx, userId, { forUpdate: true });
     const unchanged =

@@ -3,13 +3,13 @@
 // room (excluding the sender)"), as a persist hook (services/rooms/persist-hooks.ts).
 //
 // Where it runs, and why: the rules are evaluated in the hook's prepare phase — in the
-// room's queue, before the event's transaction, against the room's state before the event
-// — and the resulting notifications are inserted in the event's own transaction. So:
+// room's queue, before the event is written, against the room's state before the event
+// — and the resulting notifications are inserted by the event's own append statement. So:
 //   - nothing is lost: the notifications commit with the event or not at all, and no
 //     recovery job is needed after a crash;
 //   - "the updated notification count from a new event MUST appear in the same /sync
 //     response as the event itself" holds by construction;
-//   - the tenant-wide stream-position lock held by the transaction grows by one multi-row
+//   - the tenant-wide stream-position lock held by the append statement grows by one multi-row
 //     insert only; the reads (versions of the recipients' rules, state when it changed,
 //     relations of threaded events, ignore lists) and the evaluation happen before it.
 // The cost is a few milliseconds on the sender's request, bounded by the cached compiled
@@ -23,8 +23,8 @@
 import { preparePushEvent, type PushContext } from '../../protocol/push/index.ts';
 import type { Pdu } from '../../protocol/types.ts';
 import { usersIgnoring } from '../../storage/push/event-context.ts';
-import { insertPushActions, type NewPushAction } from '../../storage/push/push-actions.ts';
-import { advanceReadMark } from '../../storage/push/read-marks.ts';
+import { insertPushActionsWrite, type NewPushAction } from '../../storage/push/push-actions.ts';
+import { advanceReadMarkWrite } from '../../storage/push/read-marks.ts';
 import type { TenantContext } from '../../tenancy/context.ts';
 import type { PersistHook, PersistHookWrite, PersistingEvent } from '../rooms/persist-hooks.ts';
 import { isLocalUser, pushRoomContext, senderPowerLevel, type PushRoomContext } from './room-context.ts';
@@ -78,10 +78,10 @@ async function prepare(tenant: TenantContext, event: PersistingEvent): Promise<P
   if (notifications.length === 0 && !senderIsLocal) return undefined;
   const threadId = await threadOfEvent(tenant, pdu);
   const notifiedTs = Date.now();
-  return async (trx, { streamOrdering }) => {
-    await insertPushActions(trx, { eventId: event.eventId, roomId, threadId, streamOrdering, notifiedTs, recipients: notifications });
-    if (senderIsLocal) await advanceReadMark(trx, { userId: pdu.sender, roomId, threadId, streamOrdering });
-  };
+  return [
+    ...(notifications.length > 0 ? [insertPushActionsWrite(tenant.schema, { eventId: event.eventId, roomId, threadId, notifiedTs, recipients: notifications })] : []),
+    ...(senderIsLocal ? [advanceReadMarkWrite(tenant.schema, { userId: pdu.sender, roomId, threadId })] : []),
+  ];
 }
 
 export const pushActionsHook: PersistHook = { name: 'push-actions', prepare };

@@ -9,16 +9,15 @@ import { encodeEventJson } from '../../protocol/event-json.ts';
 import { MAX_PDU_BYTES, validatePdu } from '../../protocol/pdu-validation.ts';
 import { eventId as computeEventId } from '../../protocol/event-id.ts';
 import { hashAndSignEvent } from '../../protocol/event-signing.ts';
-import { requireRoomVersion, type RoomVersion } from '../../protocol/room-versions.ts';
+import type { RoomVersion } from '../../protocol/room-versions.ts';
 import type { Pdu } from '../../protocol/types.ts';
 import { MatrixError } from '../../errors/matrix-error.ts';
 import type { TenantContext } from '../../tenancy/context.ts';
-import { getEvent, getEventByTxn, getEvents, getForwardExtremities, type StoredEvent } from '../../storage/rooms/events.ts';
-import { getCurrentStateEventIds, roomMembers } from '../../storage/rooms/current-state.ts';
-import { getStateGroupChainLength } from '../../storage/rooms/state-groups.ts';
-import { getRoom } from '../../storage/rooms/rooms.ts';
+import { getEvent, getEventByTxn } from '../../storage/rooms/events.ts';
+import { stateKeyOf } from '../../storage/rooms/state-groups.ts';
 import type { EventDraft, TxnKey } from './event-draft.ts';
-import { persistEvent } from './persist-event.ts';
+import { persistEvent, StaleRoomHeadError } from './persist-event.ts';
+import { headAudience, headStateEvents, roomHead } from './room-head.ts';
 
 export interface CreatedEvent {
   eventId: string;
@@ -36,9 +35,9 @@ function newLegacyEventId(serverName: string): string {
 }
 
 /** prev_events / auth_events references in the room version's format. */
-function references(ids: string[], events: Map<string, StoredEvent>, version: RoomVersion): Pdu['prev_events'] {
-  if (version.eventIdFormat !== 'v1') return ids;
-  return ids.map((id) => [id, { sha256: events.get(id)?.pdu.hashes?.sha256 ?? '' }] as [string, Record<string, string>]);
+function references(events: Array<{ id: string; sha256: string }>, version: RoomVersion): Pdu['prev_events'] {
+  if (version.eventIdFormat !== 'v1') return events.map((e) => e.id);
+  return events.map((e) => [e.id, { sha256: e.sha256 }] as [string, Record<string, string>]);
 }
 
 export function buildPduSkeleton(
@@ -73,37 +72,29 @@ export function signNewEvent(tenant: TenantContext, skeleton: Pdu, version: Room
   return { eventId: computeEventId(pdu, version.id), pdu };
 }
 
-async function createNow(tenant: TenantContext, roomId: string, draft: EventDraft, txn: TxnKey | undefined): Promise<CreatedEvent> {
-  if (txn) {
-    const earlier = await getEventByTxn(tenant.db, txn);
-    if (earlier) return { eventId: earlier.eventId, streamOrdering: earlier.streamOrdering, pdu: earlier.pdu, duplicate: true };
-  }
-  const room = await getRoom(tenant.db, roomId);
-  if (!room || room.currentStateGroup === null) throw new MatrixError('M_NOT_FOUND', `Unknown room ${roomId}`);
-  const version = requireRoomVersion(room.roomVersion);
+/** Builds, authorises and persists the event on the room's cached head (see room-head.ts). */
+async function buildAndPersist(tenant: TenantContext, roomId: string, draft: EventDraft, txn: TxnKey | undefined): Promise<CreatedEvent> {
+  const head = await roomHead(tenant, roomId);
+  if (!head || head.stateGroup === null) throw new MatrixError('M_NOT_FOUND', `Unknown room ${roomId}`);
+  const { version } = head;
 
   // The state the event is judged by: what the auth selection names, plus the create event.
   const pairs = authEventTypes({ type: draft.type, state_key: draft.stateKey, sender: draft.sender, content: draft.content }, version.id);
-  const stateIds = await getCurrentStateEventIds(tenant.db, roomId, [['m.room.create', ''], ...pairs]);
-  const extremities = (await getForwardExtremities(tenant.db, roomId)).slice(0, MAX_PREV_EVENTS);
-  const related = await getEvents(tenant.db, [...stateIds.values(), ...extremities]);
-  const authIds = pairs.map(([t, k]) => stateIds.get(`${t}\u0000${k}`)).filter((id): id is string => id !== undefined);
-  const depth = Math.max(0, ...extremities.map((id) => related.get(id)?.pdu.depth ?? 0)) + 1;
+  const stateIds = [['m.room.create', ''] as const, ...pairs].flatMap(([t, k]) => head.state.get(stateKeyOf(t, k)) ?? []);
+  const statePdus = await headStateEvents(tenant, head, stateIds);
+  const authIds = pairs.flatMap(([t, k]) => head.state.get(stateKeyOf(t, k)) ?? []);
+  const extremities = head.extremities.slice(0, MAX_PREV_EVENTS);
+  const depth = Math.max(0, ...extremities.map((x) => x.depth)) + 1;
 
   const skeleton = buildPduSkeleton(draft, roomId, version, {
     depth,
-    prevEvents: references(extremities, related, version),
-    authEvents: references(authIds, related, version),
+    prevEvents: references(extremities.map((x) => ({ id: x.eventId, sha256: x.sha256 })), version),
+    authEvents: references(authIds.map((id) => ({ id, sha256: statePdus.get(id)?.hashes?.sha256 ?? '' })), version),
     now: Date.now(),
   });
   const { eventId, pdu } = signChecked(tenant, skeleton, version);
 
-  const authState = [...stateIds.values()]
-    .map((id) => {
-      const stored = related.get(id);
-      return stored ? { ...stored.pdu, event_id: id } : undefined;
-    })
-    .filter((e) => e !== undefined);
+  const authState = [...statePdus].map(([id, statePdu]) => ({ ...statePdu, event_id: id }));
   const verdict = checkAuth(pdu, authState, version.id);
   if (!verdict.allowed) throw new MatrixError('M_FORBIDDEN', verdict.reason ?? 'Not allowed by the room’s authorization rules');
   if (draft.redacts !== undefined) await checkRedactionApplies(tenant, roomId, draft, authState, version);
@@ -112,13 +103,40 @@ async function createNow(tenant: TenantContext, roomId: string, draft: EventDraf
     roomId,
     eventId,
     pdu,
-    stateGroupBefore: { id: room.currentStateGroup, chainLength: await getStateGroupChainLength(tenant.db, room.currentStateGroup) },
-    prevEventIds: extremities,
+    stateGroupBefore: head.stateGroup,
+    prevEventIds: extremities.map((x) => x.eventId),
     txn,
+    headVersion: head.headVersion,
+    currentState: head.state,
     ...(draft.redacts !== undefined ? { applyRedactionTo: draft.redacts } : {}),
   });
-  await wakeRoom(tenant, roomId, pdu);
+  // Everyone the event concerns: members joined, invited or knocking (after the event), and
+  // the target of a membership change.
+  const audience = new Set(headAudience(head));
+  if (pdu.type === 'm.room.member' && pdu.state_key !== undefined) audience.add(pdu.state_key);
+  tenant.notifier.notify(audience);
   return { eventId, streamOrdering: persisted.streamOrdering, pdu, duplicate: false };
+}
+
+/** Attempts after the first when another shard moved the room's head meanwhile. */
+const STALE_HEAD_RETRIES = 2;
+
+async function createNow(tenant: TenantContext, roomId: string, draft: EventDraft, txn: TxnKey | undefined): Promise<CreatedEvent> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await buildAndPersist(tenant, roomId, draft, txn);
+    } catch (error) {
+      if (error instanceof StaleRoomHeadError && attempt < STALE_HEAD_RETRIES) continue;
+      // A transaction ID used before answers with the earlier event, whatever this attempt
+      // met (the unique index on transaction IDs, or a room the sender has left since).
+      // Looked up only on failure: the send path does not pay for it.
+      if (txn) {
+        const earlier = await getEventByTxn(tenant.db, txn);
+        if (earlier) return { eventId: earlier.eventId, streamOrdering: earlier.streamOrdering, pdu: earlier.pdu, duplicate: true };
+      }
+      throw error;
+    }
+  }
 }
 
 /** Signs the event and checks it against the PDU format and size limits: content a room
@@ -154,14 +172,6 @@ async function checkRedactionApplies(tenant: TenantContext, roomId: string, draf
   if (userPowerLevel(draft.sender, authState, version.id) < levels.redact) {
     throw new MatrixError('M_FORBIDDEN', 'You need a higher power level to redact other users’ events');
   }
-}
-
-/** Wakes the sync of everyone the event concerns: members joined (or invited, knocking) and a membership target. */
-export async function wakeRoom(tenant: TenantContext, roomId: string, pdu: Pdu): Promise<void> {
-  const members = await roomMembers(tenant.db, roomId, ['join', 'invite', 'knock']);
-  const users = new Set(members.map((m) => m.userId));
-  if (pdu.type === 'm.room.member' && pdu.state_key !== undefined) users.add(pdu.state_key);
-  tenant.notifier.notify(users);
 }
 
 /** Creates, authorises and persists an event of a local user in an existing room. Throws

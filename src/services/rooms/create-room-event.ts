@@ -26,7 +26,7 @@ export async function createRoomWithCreateEvent(
   if (!verdict.allowed) throw new MatrixError('M_INVALID_PARAM', verdict.reason ?? 'invalid m.room.create content');
   return tenant.roomQueue.run(roomId, async () => {
     await insertRoom(tenant.db, { roomId, roomVersion: version.id, creator, createdTs: now });
-    const persisted = await persistEvent(tenant, { roomId, eventId, pdu, stateGroupBefore: null, prevEventIds: [] });
+    const persisted = await persistEvent(tenant, { roomId, eventId, pdu, stateGroupBefore: null, prevEventIds: [], headVersion: 0 });
     return { roomId, created: { eventId, streamOrdering: persisted.streamOrdering, pdu, duplicate: false } };
   });
 }

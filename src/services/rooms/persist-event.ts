@@ -1,17 +1,28 @@
-// Persists an authorised event in ONE transaction: the event and its edges, its state
-// (a new state group for state events), current state, forward extremities. Called inside
-// the room's queue, so the room's current state group cannot change underneath.
+// Persists an authorised event atomically: the event and its edges, its state (a new state
+// group for state events), current state, forward extremities and the persist hooks' rows.
+// A message is one statement (storage/rooms/append-event.ts); a state event adds its state
+// group first, in one transaction with it. Called inside the room's queue, so the room's
+// current state group cannot change underneath (another shard's write is detected by the
+// head version check; the caller builds again).
 import type { TenantDatabase } from '../../db/schema-types.ts';
 import type { Pdu } from '../../protocol/types.ts';
 import type { TenantContext } from '../../tenancy/context.ts';
-import { nextPosition } from '../../storage/stream-positions.ts';
-import { insertEvent, markRedacted, replaceForwardExtremities } from '../../storage/rooms/events.ts';
-import { createStateGroup, loadStateGroup, loadStateGroups, setEventState, stateKeyOf, type StateMap } from '../../storage/rooms/state-groups.ts';
-import { setCurrentState } from '../../storage/rooms/current-state.ts';
-import { setCurrentStateGroup } from '../../storage/rooms/rooms.ts';
-import type { Transaction } from 'kysely';
+import { appendEvent, type AlsoWrite } from '../../storage/rooms/append-event.ts';
+import { markRedactedWrite } from '../../storage/rooms/events.ts';
+import { createStateGroup, loadStateGroup, loadStateGroups, stateKeyOf, type StateMap } from '../../storage/rooms/state-groups.ts';
+import { setCurrentStateWrite } from '../../storage/rooms/current-state.ts';
+import type { Kysely, Transaction } from 'kysely';
 import type { TxnKey } from './event-draft.ts';
-import { prepareHookWrites, runHookWrites } from './persist-hooks.ts';
+import { prepareHookWrites } from './persist-hooks.ts';
+import { advanceRoomHead, dropRoomHead } from './room-head.ts';
+
+/** The room's head moved since the event was built (another shard wrote the room): build again. */
+export class StaleRoomHeadError extends Error {
+  constructor(roomId: string) {
+    super(`the head of room ${roomId} moved while an event was built`);
+    this.name = 'StaleRoomHeadError';
+  }
+}
 
 export interface EventToPersist {
   roomId: string;
@@ -23,6 +34,10 @@ export interface EventToPersist {
   txn?: TxnKey;
   /** A redaction the caller has judged applicable: marks this event ID redacted by it. */
   applyRedactionTo?: string;
+  /** rooms.head_version the event was built on (0 for the create event). */
+  headVersion: number;
+  /** Current state before the event, when the caller has it (saves reading it). */
+  currentState?: StateMap;
 }
 
 export interface PersistedEvent {
@@ -38,16 +53,18 @@ function relationOf(pdu: Pdu): { eventId: string; relType: string } | undefined 
   return typeof relType === 'string' && typeof eventId === 'string' ? { eventId, relType } : undefined;
 }
 
-async function stateGroupsFor(
-  trx: Transaction<TenantDatabase>,
-  event: EventToPersist,
-): Promise<{ before: { id: string; chainLength: number }; after: { id: string; chainLength: number } }> {
+interface StateGroupsOfEvent {
+  before: { id: string; chainLength: number };
+  after: { id: string; chainLength: number };
+}
+
+async function stateGroupsFor(trx: Transaction<TenantDatabase>, event: EventToPersist): Promise<StateGroupsOfEvent> {
   const roomId = event.roomId;
   const before = event.stateGroupBefore ?? (await createStateGroup(trx, roomId, null, new Map(), async () => new Map()));
   if (event.pdu.state_key === undefined) return { before, after: before };
   const delta: StateMap = new Map([[stateKeyOf(event.pdu.type, event.pdu.state_key), event.eventId]]);
   const after = await createStateGroup(trx, roomId, before, delta, async () => {
-    const full = await loadStateGroup(trx, before.id);
+    const full = event.currentState ? new Map(event.currentState) : await loadStateGroup(trx, before.id);
     for (const [key, id] of delta) full.set(key, id);
     return full;
   });
@@ -62,29 +79,71 @@ async function replacedStateEvent(trx: Transaction<TenantDatabase>, beforeGroup:
 
 export async function persistEvent(tenant: TenantContext, event: EventToPersist): Promise<PersistedEvent> {
   const { pdu, roomId } = event;
-  // Persist hooks (push rules, …): computed before the transaction, written inside it.
+  // Persist hooks (push rules, …): computed before the write, written with the event.
   const hookWrites = await prepareHookWrites(tenant, { roomId, eventId: event.eventId, pdu, stateGroupBefore: event.stateGroupBefore?.id ?? null });
-  return tenant.db.transaction().execute(async (trx) => {
-    const groups = await stateGroupsFor(trx, event);
-    const replacesState = pdu.state_key === undefined || event.stateGroupBefore === null ? null : await replacedStateEvent(trx, event.stateGroupBefore.id, pdu.type, pdu.state_key);
-    // Taken last-but-early: the row lock orders concurrent writers of this tenant until commit.
-    const streamOrdering = await nextPosition(trx, 'events');
-    await insertEvent(trx, { eventId: event.eventId, roomId, pdu, streamOrdering, relatesTo: relationOf(pdu), txn: event.txn, replacesState });
-    if (event.applyRedactionTo !== undefined) await markRedacted(trx, roomId, event.applyRedactionTo, event.eventId);
-    await setEventState(trx, event.eventId, groups.before.id, groups.after.id);
-    await replaceForwardExtremities(trx, roomId, event.prevEventIds, event.eventId);
+  const relation = relationOf(pdu);
+  const isState = pdu.state_key !== undefined;
+  /** Writes everything in one statement; `groups` are the state groups around the event. */
+  const append = async (db: Kysely<TenantDatabase> | Transaction<TenantDatabase>, groups: StateGroupsOfEvent, replacesState: string | null): Promise<PersistedEvent> => {
+    const alsoWrite: AlsoWrite[] = [];
+    if (event.applyRedactionTo !== undefined) alsoWrite.push(markRedactedWrite(tenant.schema, roomId, event.applyRedactionTo, event.eventId));
     if (pdu.state_key !== undefined) {
       const membership = pdu.type === 'm.room.member' ? (pdu.content as { membership?: unknown }).membership : undefined;
-      await setCurrentState(trx, roomId, {
-        type: pdu.type,
-        stateKey: pdu.state_key,
-        eventId: event.eventId,
-        membership: typeof membership === 'string' ? membership : null,
-        streamOrdering,
-      });
-      await setCurrentStateGroup(trx, roomId, groups.after.id);
+      alsoWrite.push(
+        setCurrentStateWrite(tenant.schema, roomId, { type: pdu.type, stateKey: pdu.state_key, eventId: event.eventId, membership: typeof membership === 'string' ? membership : null }),
+      );
     }
-    await runHookWrites(hookWrites, trx, { streamOrdering });
+    alsoWrite.push(...hookWrites);
+    // One statement: head check, stream position (its row lock orders this tenant's writers
+    // until commit), the event, its edges, state groups, extremities and the writes above.
+    const streamOrdering = await appendEvent(
+      db,
+      tenant.schema,
+      {
+        eventId: event.eventId,
+        roomId,
+        pdu,
+        ...(relation ? { relatesTo: relation } : {}),
+        ...(event.txn ? { txn: event.txn } : {}),
+        replacesState,
+        stateGroupBefore: groups.before.id,
+        stateGroupAfter: groups.after.id,
+        headVersion: event.headVersion,
+      },
+      alsoWrite,
+    );
+    if (streamOrdering === undefined) throw new StaleRoomHeadError(roomId);
     return { eventId: event.eventId, streamOrdering, stateGroupAfter: groups.after };
+  };
+
+  let persisted: PersistedEvent;
+  try {
+    if (!isState && event.stateGroupBefore !== null) {
+      // A message: no new state group, so the one statement is the whole write.
+      persisted = await append(tenant.db, { before: event.stateGroupBefore, after: event.stateGroupBefore }, null);
+    } else {
+      persisted = await tenant.db.transaction().execute(async (trx) => {
+        const groups = await stateGroupsFor(trx, event);
+        const replacesState =
+          pdu.state_key === undefined || event.stateGroupBefore === null
+            ? null
+            : event.currentState
+              ? (event.currentState.get(stateKeyOf(pdu.type, pdu.state_key)) ?? null)
+              : await replacedStateEvent(trx, event.stateGroupBefore.id, pdu.type, pdu.state_key);
+        return append(trx, groups, replacesState);
+      });
+    }
+  } catch (error) {
+    dropRoomHead(tenant, roomId);
+    throw error;
+  }
+  advanceRoomHead(tenant, roomId, {
+    eventId: event.eventId,
+    pdu,
+    prevEventIds: event.prevEventIds,
+    stateGroupAfter: persisted.stateGroupAfter,
+    builtOnVersion: event.headVersion,
+    ...(event.applyRedactionTo !== undefined ? { redacted: event.applyRedactionTo } : {}),
   });
+  return persisted;
 }

@@ -6,14 +6,14 @@
 //   prepare   before the event's transaction, in the room's queue (the room's current state
 //             is still the state before the event). Reads and computes whatever the hook
 //             needs; must not write. Returns the writes to make, or undefined.
-//   write     inside the event's transaction, after the event row: the hook's rows commit
-//             or roll back with the event, so they can never be lost nor seen without it.
+//   write     a data-modifying SQL statement that becomes part of the event's own append
+//             statement (storage/rooms/append-event.ts): the hook's rows commit or roll back
+//             with the event, so they can never be lost nor seen without it.
 //
-// Keeping the work in `prepare` holds the tenant's stream-position lock (taken in the
-// transaction) no longer than one write per hook. A hook that throws fails the persist:
-// the caller sees the error and nothing of the event is stored.
-import type { Transaction } from 'kysely';
-import type { TenantDatabase } from '../../db/schema-types.ts';
+// Keeping the work in `prepare` holds the tenant's stream-position lock no longer than the
+// one append statement. A hook that throws fails the persist: the caller sees the error and
+// nothing of the event is stored.
+import type { AlsoWrite } from '../../storage/rooms/append-event.ts';
 import type { Pdu } from '../../protocol/types.ts';
 import type { TenantContext } from '../../tenancy/context.ts';
 
@@ -27,8 +27,8 @@ export interface PersistingEvent {
   stateGroupBefore: string | null;
 }
 
-/** Writes a hook makes in the event's transaction, given the event's stream position. */
-export type PersistHookWrite = (trx: Transaction<TenantDatabase>, persisted: { streamOrdering: number }) => Promise<void>;
+/** Writes a hook makes with the event: statements that may use the event's stream position. */
+export type PersistHookWrite = readonly AlsoWrite[];
 
 export interface PersistHook {
   /** For logs and errors. */
@@ -36,15 +36,10 @@ export interface PersistHook {
   prepare(tenant: TenantContext, event: PersistingEvent): Promise<PersistHookWrite | undefined>;
 }
 
-/** Runs every hook's prepare phase (concurrently); returns the writes to make. */
-export async function prepareHookWrites(tenant: TenantContext, event: PersistingEvent): Promise<PersistHookWrite[]> {
+/** Runs every hook's prepare phase (concurrently); returns the statements to write with the event. */
+export async function prepareHookWrites(tenant: TenantContext, event: PersistingEvent): Promise<AlsoWrite[]> {
   const hooks = tenant.persistHooks;
   if (hooks.length === 0) return [];
   const writes = await Promise.all(hooks.map((hook) => hook.prepare(tenant, event)));
-  return writes.filter((write): write is PersistHookWrite => write !== undefined);
-}
-
-/** Makes the prepared writes inside the event's transaction, in registration order. */
-export async function runHookWrites(writes: readonly PersistHookWrite[], trx: Transaction<TenantDatabase>, persisted: { streamOrdering: number }): Promise<void> {
-  for (const write of writes) await write(trx, persisted);
+  return writes.flatMap((write) => write ?? []);
 }

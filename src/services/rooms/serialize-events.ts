@@ -1,7 +1,7 @@
 // Stored events → client events in one batch: the room versions, the redaction events, the
 // replaced state events and the bundled aggregations (threads, edits) all events need are
 // loaded with one query each.
-import { getEvents, relationSummaries, type StoredEvent } from '../../storage/rooms/events.ts';
+import { getEvents, relationSummaries, type ChildSummary, type StoredEvent } from '../../storage/rooms/events.ts';
 import type { TenantContext } from '../../tenancy/context.ts';
 import { toClientEvent, type ClientEvent, type Viewer } from './client-event.ts';
 import { roomVersionsOf } from './room-versions.ts';
@@ -23,11 +23,17 @@ export async function serializeEventLists(tenant: TenantContext, lists: readonly
     if (event.replacesState !== null) relatedIds.add(event.replacesState);
   }
   // Bundled aggregations (spec "Aggregations of child events"): thread summaries and the
-  // newest edit (m.replace, only by the original sender) of each event.
+  // newest edit (m.replace) by the original sender of each event.
   const parentIds = all.filter((e) => e.redactedBy === null).map((e) => e.eventId);
-  const [threads, edits] = await Promise.all([relationSummaries(tenant.db, parentIds, 'm.thread'), relationSummaries(tenant.db, parentIds, 'm.replace')]);
+  const summaries = await relationSummaries(tenant.db, parentIds, ['m.thread', 'm.replace']);
+  const threads = summaries.get('m.thread') ?? new Map<string, ChildSummary>();
+  const edits = summaries.get('m.replace') ?? new Map<string, ChildSummary>();
   for (const summary of threads.values()) relatedIds.add(summary.latestId);
-  for (const summary of edits.values()) relatedIds.add(summary.latestId);
+  const bySender = new Map(all.map((e) => [e.eventId, e.pdu.sender]));
+  for (const summary of edits.values()) {
+    const own = summary.latestBySender.get(bySender.get(summary.parentId) ?? '');
+    if (own !== undefined) relatedIds.add(own);
+  }
   const related = await getEvents(tenant.db, [...relatedIds]);
   const now = options.now ?? Date.now();
   return lists.map((list) =>
@@ -43,11 +49,11 @@ export async function serializeEventLists(tenant: TenantContext, lists: readonly
         relations['m.thread'] = {
           latest_event: toClientEvent(latest, ctx),
           count: thread.count,
-          current_user_participated: options.viewer !== undefined && (thread.senders.has(options.viewer.userId) || event.pdu.sender === options.viewer.userId),
+          current_user_participated: options.viewer !== undefined && (thread.latestBySender.has(options.viewer.userId) || event.pdu.sender === options.viewer.userId),
         };
       }
-      const edit = edits.get(event.eventId);
-      const newestEdit = edit ? related.get(edit.latestId) : undefined;
+      const ownEditId = edits.get(event.eventId)?.latestBySender.get(event.pdu.sender);
+      const newestEdit = ownEditId === undefined ? undefined : related.get(ownEditId);
       if (newestEdit && newestEdit.pdu.sender === event.pdu.sender) relations['m.replace'] = toClientEvent(newestEdit, ctx);
       if (Object.keys(relations).length > 0) client.unsigned = { ...(client.unsigned as Record<string, unknown>), 'm.relations': relations };
       return [client];

@@ -23,6 +23,8 @@ export async function accountDataSince(
   options: { fullRoomIds?: ReadonlySet<string> } = {},
 ): Promise<AccountDataSince> {
   const fullRooms = options.fullRoomIds ?? new Set<string>();
+  // Nothing written since the last sync and no room to send in full: nothing to read.
+  if (since !== null && since >= upTo && fullRooms.size === 0) return { global: [], rooms: new Map() };
   const entries = await accountDataBetween(tenant.db, userId, fullRooms.size > 0 ? null : since, upTo);
   const result: AccountDataSince = { global: [], rooms: new Map() };
   for (const entry of entries) {

@@ -15,6 +15,13 @@ export interface PresenceEvent {
   content: PresenceContent & { displayname?: string; avatar_url?: string };
 }
 
+/** The user and everyone sharing a room with them. */
+async function visibleUsers(tenant: TenantContext, userId: string): Promise<string[]> {
+  const visible = await usersSharingRooms(tenant.db, userId);
+  if (!visible.includes(userId)) visible.push(userId);
+  return visible;
+}
+
 export interface PresenceWindow {
   /** Presence stream positions; since null: initial sync. */
   since: number | null;
@@ -25,20 +32,21 @@ export interface PresenceWindow {
 }
 
 export async function presenceSince(tenant: TenantContext, userId: string, window: PresenceWindow): Promise<PresenceEvent[]> {
-  const visible = await usersSharingRooms(tenant.db, userId);
-  if (!visible.includes(userId)) visible.push(userId);
   const now = Date.now();
   let rows: StoredPresence[];
   if (window.since === null) {
+    const visible = await visibleUsers(tenant, userId);
     rows = (await presenceOfUsers(tenant.db, visible, null, window.upTo)).filter((p) => presenceContent(p, now).presence !== 'offline');
   } else {
-    rows = await presenceOfUsers(tenant.db, visible, window.since, window.upTo);
-    if (window.eventsSince !== null) {
+    // Presence changes only when its stream moved; newcomers only when events were sent.
+    rows = window.since < window.upTo ? await presenceOfUsers(tenant.db, await visibleUsers(tenant, userId), window.since, window.upTo) : [];
+    if (window.eventsSince !== null && window.eventsSince < window.eventsUpTo) {
       const seen = new Set(rows.map((r) => r.userId));
       const newcomers = (await usersNewlySharingRooms(tenant.db, userId, window.eventsSince, window.eventsUpTo)).filter((id) => !seen.has(id));
       rows.push(...(await presenceOfUsers(tenant.db, newcomers, null, window.upTo)));
     }
   }
+  if (rows.length === 0) return [];
   const profiles = await getLocalProfiles(tenant.db, rows.map((r) => r.userId));
   return rows
     .sort((a, b) => a.streamId - b.streamId)

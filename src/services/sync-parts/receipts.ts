@@ -30,5 +30,7 @@ export async function receiptsSince(
   since: number | null,
   upTo: number,
 ): Promise<Map<string, ReceiptEvent>> {
+  // No rooms, or no receipt since the last sync: nothing to read.
+  if (roomIds.length === 0 || (since !== null && since >= upTo)) return new Map();
   return receiptEvents(await receiptsBetween(tenant.db, roomIds, since, upTo), viewerId);
 }

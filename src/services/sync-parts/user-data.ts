@@ -30,6 +30,9 @@ export interface UserDataRequest {
   fullState: boolean;
   /** The user's memberships, as the sync reports rooms (filtered by the room filter). */
   memberships: readonly UserMembership[];
+  /** False when no membership event can lie between the tokens in the user's rooms (so no
+   * user became visible); true when unsure. */
+  membershipMayHaveChanged?: boolean;
   filter?: Filter;
 }
 
@@ -58,7 +61,7 @@ export async function userDataForSync(tenant: TenantContext, userId: string, req
     presenceSince(tenant, userId, {
       since: since === undefined ? null : since.presence,
       upTo: upTo.presence,
-      eventsSince: since === undefined ? null : since.events,
+      eventsSince: since === undefined ? null : request.membershipMayHaveChanged === false ? upTo.events : since.events,
       eventsUpTo: upTo.events,
     }),
     receiptsSince(tenant, userId, [...fullRooms], null, upTo.receipts),

@@ -29,6 +29,8 @@ import { roomVersionsOf } from '../rooms/room-versions.ts';
 import { serializeEventLists } from '../rooms/serialize-events.ts';
 import { ignoredUsers } from '../account-data/ignored-users.ts';
 import { addUserDataToSync, userDataForSync } from '../sync-parts/user-data.ts';
+import { addE2eeKeysToSync, e2eeKeysForSync } from '../sync-parts/e2ee-keys.ts';
+import { addToDeviceToSync, type ToDeviceEvent } from '../sync-parts/to-device.ts';
 import { currentSyncToken } from './current-token.ts';
 import { recordSentMembers, resetSentMembers, sentMembers } from './lazy-members.ts';
 import { roomSummaries, type RoomSummary } from './room-summary.ts';
@@ -69,6 +71,13 @@ export interface SyncResponse {
   /** Global account data and presence (services/sync-parts); absent when empty. */
   account_data?: { events: unknown[] };
   presence?: { events: unknown[] };
+  /** End-to-end encryption keys (sync-parts/e2ee-keys.ts): device_lists only on incremental
+   * syncs with changes; the key counts always. */
+  device_lists?: { changed: string[]; left: string[] };
+  device_one_time_keys_count?: Record<string, number>;
+  device_unused_fallback_key_types?: string[];
+  /** The syncing device's send-to-device messages (sync-parts/to-device.ts); absent when none. */
+  to_device?: { events: ToDeviceEvent[] };
   rooms: {
     join: Record<string, JoinedRoom>;
     invite: Record<string, { invite_state: { events: StrippedEvent[] } }>;
@@ -264,14 +273,17 @@ export async function buildSync(tenant: TenantContext, viewer: Viewer, request: 
     p.limited = result?.more ?? false;
   }
 
-  const joinedIds = plans.filter((p) => p.kind === 'join').map((p) => p.roomId);
+  // Summaries only where membership (or the name, which decides whether heroes are needed)
+  // may have changed: the spec lets an unchanged summary be left out, and clients keep the last.
+  const filtersTimeline = dropsEvents(roomFilter?.timeline);
+  const stateMayHaveChanged = (p: RoomPlan): boolean => p.full || p.limited || filtersTimeline || p.timeline.some((e) => e.pdu.state_key !== undefined);
+  const joinedIds = plans.filter((p) => p.kind === 'join' && stateMayHaveChanged(p)).map((p) => p.roomId);
   const [summaries, stripped, knockStripped] = await Promise.all([
     roomSummaries(tenant, viewer.userId, joinedIds),
     strippedStates(tenant, viewer, invites),
     strippedStates(tenant, viewer, knocks),
   ]);
   const heroes = new Map([...summaries].map(([roomId, s]) => [roomId, s['m.heroes']]));
-  const filtersTimeline = dropsEvents(roomFilter?.timeline);
   await computeState(tenant, viewer, plans, since, options, (p) => p.limited || filtersTimeline, heroes);
 
   // State events: fetched at once, minus anything in the timeline, through the state filter.
@@ -314,7 +326,7 @@ export async function buildSync(tenant: TenantContext, viewer: Viewer, request: 
     if (since !== undefined && !request.fullState && !newlyJoined && timelineEvents.length === 0 && state.length === 0) return;
     reported++;
     response.rooms.join[p.roomId] = {
-      summary: summaries.get(p.roomId) as RoomSummary,
+      summary: summaries.get(p.roomId) ?? {},
       state: { events: state },
       timeline,
       ephemeral: { events: [] },
@@ -325,11 +337,16 @@ export async function buildSync(tenant: TenantContext, viewer: Viewer, request: 
   });
   // User data (services/sync-parts): global and room account data, presence, typing and
   // receipts. A joined room with nothing but user data to report gets an empty timeline.
+  // Users can start or stop sharing a room with the viewer only through membership events.
+  // (A room filter hides rooms from the plans: then assume it may have.)
+  const roomsHidden = roomFilter?.rooms !== undefined || roomFilter?.not_rooms !== undefined;
+  const membershipMayHaveChanged = since === undefined || roomsHidden || invites.size > 0 || knocks.size > 0 || plans.some(stateMayHaveChanged);
   const userData = await userDataForSync(tenant, viewer.userId, {
     ...(request.since ? { since: request.since } : {}),
     upTo: now,
     fullState: request.fullState,
     memberships,
+    membershipMayHaveChanged,
     ...(filter ? { filter } : {}),
   });
   const joinedRoomIds = new Set(memberships.filter((m) => m.membership === 'join').map((m) => m.roomId));
@@ -341,6 +358,11 @@ export async function buildSync(tenant: TenantContext, viewer: Viewer, request: 
     account_data: { events: [] },
     unread_notifications: { highlight_count: 0, notification_count: 0 },
   }));
+  // The device's to-device messages: `since` acknowledges earlier ones; next_batch's
+  // to_device part stops at the last one delivered when more remain.
+  reported += await addToDeviceToSync(tenant, viewer, response, request.since, now);
+  // End-to-end encryption keys: device-list changes count as news, key counts do not.
+  reported += addE2eeKeysToSync(response, await e2eeKeysForSync(tenant, viewer, { ...(request.since ? { since: request.since } : {}), upTo: now, membershipMayHaveChanged }));
   // Unread notification counts of every reported joined room (services/push).
   await addUnreadCounts(tenant, viewer.userId, response.rooms.join, { perThread: options.unreadThreadNotifications, upTo: nowPos });
   for (const [roomId, events] of stripped) {

@@ -7,6 +7,6 @@ import { currentTypingPosition } from '../sync-parts/typing.ts';
 import type { SyncToken } from './sync-token.ts';
 
 export async function currentSyncToken(tenant: TenantContext): Promise<SyncToken> {
-  const stored = await currentPositions(tenant.db, ['events', 'account_data', 'presence', 'receipts'] as const);
+  const stored = await currentPositions(tenant.db, ['events', 'account_data', 'presence', 'receipts', 'to_device', 'device_lists'] as const);
   return { ...stored, typing: currentTypingPosition(tenant) };
 }

@@ -20,6 +20,9 @@ export const SYNC_STREAMS = {
   presence: 'p',
   receipts: 'r',
   typing: 't',
+  // End-to-end encryption (services/sync-parts): to-device messages and device-list changes.
+  to_device: 'd',
+  device_lists: 'k',
 } as const;
 
 export type SyncStream = keyof typeof SYNC_STREAMS;

@@ -1,9 +1,10 @@
 // Notifications (table event_push_actions): one row per event whose push rules told a user
 // "notify", with the thread it belongs to and whether it highlights. Unread counts are the
 // rows after the user's read marks; GET /notifications pages through them newest first.
-import type { Expression, Kysely, SqlBool, Transaction } from 'kysely';
+import { sql, type Expression, type Kysely, type SqlBool, type Transaction } from 'kysely';
 import type { TenantDatabase } from '../../db/schema-types.ts';
 import type { PushAction } from '../../protocol/push/index.ts';
+import type { AlsoWrite } from '../rooms/append-event.ts';
 import { WHOLE_ROOM, type ReadMarks } from './read-marks.ts';
 
 type Db = Kysely<TenantDatabase> | Transaction<TenantDatabase>;
@@ -42,6 +43,18 @@ export async function insertPushActions(trx: Transaction<TenantDatabase>, event:
     )
     .onConflict((oc) => oc.columns(['user_id', 'event_id']).doNothing())
     .execute();
+}
+
+/** insertPushActions as part of the event's append statement (storage/rooms/append-event.ts). */
+export function insertPushActionsWrite(schema: string, event: Omit<PushActionsOfEvent, 'streamOrdering'>): AlsoWrite {
+  const users = event.recipients.map((r) => r.userId);
+  const highlights = event.recipients.map((r) => r.highlight);
+  const actions = event.recipients.map((r) => JSON.stringify(r.actions));
+  return ({ from, position }) => sql`
+    INSERT INTO ${sql.table(`${schema}.event_push_actions`)} (user_id, event_id, room_id, thread_id, stream_ordering, highlight, actions, notified_ts)
+    SELECT r.user_id, ${event.eventId}, ${event.roomId}, ${event.threadId}, ${position}, r.highlight, r.actions::jsonb, ${event.notifiedTs}
+    FROM ${from}, unnest(${users}::text[], ${highlights}::boolean[], ${actions}::text[]) AS r(user_id, highlight, actions)
+    ON CONFLICT (user_id, event_id) DO NOTHING`;
 }
 
 export interface ThreadCounts {

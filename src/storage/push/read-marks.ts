@@ -4,6 +4,7 @@
 // unthreaded receipt), 'main' the main timeline, otherwise a thread root's event ID.
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { TenantDatabase } from '../../db/schema-types.ts';
+import type { AlsoWrite } from '../rooms/append-event.ts';
 
 type Db = Kysely<TenantDatabase> | Transaction<TenantDatabase>;
 
@@ -28,6 +29,16 @@ export async function advanceReadMark(
       oc.columns(['user_id', 'room_id', 'thread_id']).doUpdateSet({ stream_ordering: sql`greatest(push_read_marks.stream_ordering, excluded.stream_ordering)` }),
     )
     .execute();
+}
+
+/** advanceReadMark to the event's own position, as part of its append statement
+ * (storage/rooms/append-event.ts). */
+export function advanceReadMarkWrite(schema: string, mark: { userId: string; roomId: string; threadId: string }): AlsoWrite {
+  return ({ from, position }) => sql`
+    INSERT INTO ${sql.table(`${schema}.push_read_marks`)} (user_id, room_id, thread_id, stream_ordering)
+    SELECT ${mark.userId}, ${mark.roomId}, ${mark.threadId}, ${position} FROM ${from}
+    ON CONFLICT (user_id, room_id, thread_id) DO UPDATE
+    SET stream_ordering = greatest(push_read_marks.stream_ordering, excluded.stream_ordering)`;
 }
 
 /** The user's read marks in the rooms, receipts and server-set marks combined. */

@@ -2,6 +2,7 @@
 // denormalised so "rooms a user is in" and "members of a room" are index lookups.
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { TenantDatabase } from '../../db/schema-types.ts';
+import type { AlsoWrite } from './append-event.ts';
 
 type Db = Kysely<TenantDatabase> | Transaction<TenantDatabase>;
 
@@ -51,6 +52,15 @@ export async function setCurrentState(
       }),
     )
     .execute();
+}
+
+/** setCurrentState as part of the event's append statement (storage/rooms/append-event.ts). */
+export function setCurrentStateWrite(schema: string, roomId: string, entry: { type: string; stateKey: string; eventId: string; membership: string | null }): AlsoWrite {
+  return ({ from, position }) => sql`
+    INSERT INTO ${sql.table(`${schema}.current_state`)} (room_id, type, state_key, event_id, membership, stream_ordering)
+    SELECT ${roomId}, ${entry.type}, ${entry.stateKey}, ${entry.eventId}, ${entry.membership}, ${position} FROM ${from}
+    ON CONFLICT (room_id, type, state_key) DO UPDATE
+    SET event_id = excluded.event_id, membership = excluded.membership, stream_ordering = excluded.stream_ordering`;
 }
 
 /** Rooms where the user's current membership is one of `memberships`. */

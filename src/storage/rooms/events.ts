@@ -2,6 +2,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { TenantDatabase } from '../../db/schema-types.ts';
 import type { Pdu } from '../../protocol/types.ts';
+import type { AlsoWrite } from './append-event.ts';
 
 type Db = Kysely<TenantDatabase> | Transaction<TenantDatabase>;
 
@@ -206,6 +207,13 @@ export async function markRedacted(db: Db, roomId: string, targetEventId: string
   return Number(result.numUpdatedRows) > 0;
 }
 
+/** markRedacted as part of the redaction's append statement (storage/rooms/append-event.ts). */
+export function markRedactedWrite(schema: string, roomId: string, targetEventId: string, redactionEventId: string): AlsoWrite {
+  return ({ from }) => sql`
+    UPDATE ${sql.table(`${schema}.events`)} SET redacted_by = ${redactionEventId}
+    WHERE event_id = ${targetEventId} AND room_id = ${roomId} AND redacted_by IS NULL AND EXISTS (SELECT 1 FROM ${from})`;
+}
+
 /** Per room: the stream position of the user's latest `join` event (membership history, not current state). */
 export async function lastJoinPositions(db: Db, roomIds: readonly string[], userId: string): Promise<Map<string, number>> {
   const result = new Map<string, number>();
@@ -250,31 +258,35 @@ export interface ChildSummary {
   parentId: string;
   count: number;
   latestId: string;
-  senders: Set<string>;
+  /** Each sender's newest child (edits count only when sent by the parent's sender). */
+  latestBySender: Map<string, string>;
 }
 
-/** Per parent: how many events relate to it with `relType`, the newest one, and who sent them. */
-export async function relationSummaries(db: Db, parentIds: readonly string[], relType: string): Promise<Map<string, ChildSummary>> {
-  const summaries = new Map<string, ChildSummary>();
-  if (parentIds.length === 0) return summaries;
+/** Per relation type and parent: how many events relate to it with that type, the newest
+ * one, and each sender's newest one. One query for all types. */
+export async function relationSummaries(db: Db, parentIds: readonly string[], relTypes: readonly string[]): Promise<Map<string, Map<string, ChildSummary>>> {
+  const byType = new Map<string, Map<string, ChildSummary>>(relTypes.map((t) => [t, new Map()]));
+  if (parentIds.length === 0 || relTypes.length === 0) return byType;
   const rows = await db
     .selectFrom('events')
-    .select(['relates_to_id', 'event_id', 'sender', 'stream_ordering'])
+    .select(['relates_to_id', 'rel_type', 'event_id', 'sender', 'stream_ordering'])
     .where('relates_to_id', 'in', [...new Set(parentIds)])
-    .where('rel_type', '=', relType)
+    .where('rel_type', 'in', [...relTypes])
     .where('outlier', '=', false)
     .where('soft_failed', '=', false)
     .orderBy('stream_ordering', 'asc')
     .execute();
   for (const row of rows) {
+    const summaries = byType.get(row.rel_type as string);
+    if (!summaries) continue;
     const parentId = row.relates_to_id as string;
-    const summary = summaries.get(parentId) ?? { parentId, count: 0, latestId: row.event_id, senders: new Set<string>() };
+    const summary = summaries.get(parentId) ?? { parentId, count: 0, latestId: row.event_id, latestBySender: new Map<string, string>() };
     summary.count++;
     summary.latestId = row.event_id;
-    summary.senders.add(row.sender);
+    summary.latestBySender.set(row.sender, row.event_id);
     summaries.set(parentId, summary);
   }
-  return summaries;
+  return byType;
 }
 
 /** Thread roots of a room, the most recently active thread first: each root with the stream

@@ -104,6 +104,11 @@ describe('bundled aggregations', () => {
     await send(alice, 'm.room.message', { msgtype: 'm.text', body: '* hijack', 'm.new_content': { body: 'hijack' }, 'm.relates_to': { rel_type: 'm.replace', event_id: bobsOriginal } });
     const notEdited = await alice.call('GET', roomPath(roomId, `/event/${enc(bobsOriginal)}`));
     expect((notEdited.body as { unsigned: Record<string, unknown> }).unsigned['m.relations']).toBeUndefined();
+    // Bob's own edit stays bundled even when someone else's "edit" is newer.
+    const bobsEdit = await send(bob, 'm.room.message', { msgtype: 'm.text', body: '* mine!', 'm.new_content': { msgtype: 'm.text', body: 'mine!' }, 'm.relates_to': { rel_type: 'm.replace', event_id: bobsOriginal } });
+    await send(alice, 'm.room.message', { msgtype: 'm.text', body: '* hijack 2', 'm.new_content': { body: 'hijack 2' }, 'm.relates_to': { rel_type: 'm.replace', event_id: bobsOriginal } });
+    const ownEdit = await alice.call('GET', roomPath(roomId, `/event/${enc(bobsOriginal)}`));
+    expect((ownEdit.body as { unsigned: { 'm.relations': { 'm.replace': { event_id: string } } } }).unsigned['m.relations']['m.replace'].event_id).toBe(bobsEdit);
   });
 });
 

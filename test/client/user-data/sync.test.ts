@@ -65,7 +65,7 @@ describe('initial sync', () => {
     await bob.call('PUT', roomPath(roomId, `/typing/${enc(bob.userId)}`), { typing: true, timeout: 60_000 });
 
     const res = await syncOf(alice);
-    expect(res.next_batch).toMatch(/^s1_e\d+_a\d+_p\d+_r\d+_t\d+$/);
+    expect(res.next_batch).toMatch(/^s1_e\d+_a\d+_p\d+_r\d+_t\d+_d\d+_k\d+$/);
     expect(res.account_data?.events).toContainEqual({ type: 'org.example.pref', content: { a: 1 } });
     expect(roomOf(res, roomId)?.account_data?.events).toContainEqual({ type: 'm.tag', content: { tags: { 'm.favourite': { order: 0.1 } } } });
     expect(ephemeral(res, roomId, 'm.typing')?.content).toEqual({ user_ids: [bob.userId] });
