@@ -15,6 +15,7 @@ import { startEmbeddedPostgres } from '../src/db/embedded-postgres.ts';
 import { startShard } from '../src/shard.ts';
 import { round, summarize } from './lib/density-stats.ts';
 import { barChart } from './lib/svg-plot.ts';
+import { postgresCpuMs, processCpuMs } from './lib/process-cpu.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -103,10 +104,19 @@ async function send(user: User, roomId: string): Promise<number> {
   return latency;
 }
 
-/** As many sends as `concurrency` workers manage in `ms`; returns events per second. */
-async function maxRate(pick: (i: number) => [User, string], concurrency: number, ms: number): Promise<number> {
+interface RateResult {
+  eventsPerSecond: number;
+  /** CPU per event of this process (shard and load generator together) and of PostgreSQL. */
+  nodeCpuMsPerEvent: number;
+  postgresCpuMsPerEvent: number;
+}
+
+/** As many sends as `concurrency` workers manage in `ms`: events per second and CPU per event. */
+async function maxRate(pick: (i: number) => [User, string], concurrency: number, ms: number): Promise<RateResult> {
   const until = performance.now() + ms;
   let count = 0;
+  const node0 = processCpuMs();
+  const pg0 = postgresCpuMs();
   await Promise.all(
     Array.from({ length: concurrency }, async (_, w) => {
       for (let i = w; performance.now() < until; i += concurrency) {
@@ -116,8 +126,14 @@ async function maxRate(pick: (i: number) => [User, string], concurrency: number,
       }
     }),
   );
-  return count / (ms / 1000);
+  return {
+    eventsPerSecond: round(count / (ms / 1000), 0),
+    nodeCpuMsPerEvent: round((processCpuMs() - node0) / Math.max(1, count), 3),
+    postgresCpuMsPerEvent: round((postgresCpuMs() - pg0) / Math.max(1, count), 3),
+  };
 }
+
+const describeRate = (r: RateResult): string => `${r.eventsPerSecond} (CPU per event: node ${r.nodeCpuMsPerEvent} ms, postgres ${r.postgresCpuMsPerEvent} ms)`;
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'tessera-messaging-'));
@@ -174,7 +190,7 @@ async function main(): Promise<void> {
       return [user, user.rooms[i % user.rooms.length] as string];
     }, 32, 5000);
     sentAt.clear();
-    log(`most events/s across rooms, no /sync clients: ${round(withoutSync, 0)}`);
+    log(`most events/s across rooms, no /sync clients: ${describeRate(withoutSync)}`);
 
     const loops = users.map((user) => syncLoop(user.tenant, user));
     await new Promise((r) => setTimeout(r, 1000));
@@ -201,12 +217,12 @@ async function main(): Promise<void> {
       const user = users[i % users.length] as User;
       return [user, user.rooms[i % user.rooms.length] as string];
     }, 32, 5000);
-    log(`most events/s across rooms: ${round(acrossRooms, 0)}`);
+    log(`most events/s across rooms: ${describeRate(acrossRooms)}`);
     const first = users[0] as User;
     const oneRoom = first.rooms[0] as string;
     const roomMembers = users.filter((u) => u.tenant === first.tenant && u.rooms.includes(oneRoom));
     const intoOneRoom = await maxRate((i) => [roomMembers[i % roomMembers.length] as User, oneRoom], 16, 5000);
-    log(`most events/s into one room: ${round(intoOneRoom, 0)}`);
+    log(`most events/s into one room: ${describeRate(intoOneRoom)}`);
 
     syncing = false;
     sentAt.clear();
@@ -216,9 +232,9 @@ async function main(): Promise<void> {
       parameters: { tenants: TENANTS, usersPerTenant: USERS, rate: RATE, seconds: SECONDS, inProcess: true, postgresFsync: false },
       rssPerTenantKB: round((rssAfter - rssBefore) / 1024 / TENANTS, 1),
       steady: { sendMs: summarize(sendLatencies), sendToSyncMs: summarize(delivered), delivered: delivered.length, sent: total },
-      eventsPerSecond: { acrossRoomsWithoutSyncClients: round(withoutSync, 0), acrossRooms: round(acrossRooms, 0), intoOneRoom: round(intoOneRoom, 0) },
+      eventsPerSecond: { acrossRoomsWithoutSyncClients: withoutSync, acrossRooms, intoOneRoom },
       targets: {
-        persistedPerSecond: { target: 2000, measured: round(acrossRooms, 0), met: acrossRooms >= 2000 },
+        persistedPerSecond: { target: 2000, measured: acrossRooms.eventsPerSecond, met: acrossRooms.eventsPerSecond >= 2000 },
         sendToSyncP99Ms: { target: 50, measured: round(summarize(delivered).p99), met: summarize(delivered).p99 <= 50 },
       },
     };
@@ -230,9 +246,9 @@ async function main(): Promise<void> {
         title: `Messaging: ${TENANTS} tenants × ${USERS} users (in-process, 2 cores)`,
         yLabel: 'events per second',
         bars: [
-          { label: 'across rooms, no syncs', value: round(withoutSync, 0) },
-          { label: 'across rooms', value: round(acrossRooms, 0) },
-          { label: 'into one room', value: round(intoOneRoom, 0) },
+          { label: 'across rooms, no syncs', value: withoutSync.eventsPerSecond },
+          { label: 'across rooms', value: acrossRooms.eventsPerSecond },
+          { label: 'into one room', value: intoOneRoom.eventsPerSecond },
           { label: `steady rate`, value: RATE },
         ],
       }),

@@ -8,10 +8,10 @@ import * as tenant0003 from './tenant/0003_rooms.ts';
 import * as tenant0004 from './tenant/0004_client_rooms.ts';
 import * as tenant0005 from './tenant/0005_user_data.ts';
 import * as tenant0006 from './tenant/0006_push.ts';
-import * as tenant0010 from './tenant/0010_room_head.ts';
 import * as tenant0007 from './tenant/0007_e2ee_keys.ts';
 import * as tenant0008 from './tenant/0008_to_device.ts';
 import * as tenant0009 from './tenant/0009_key_backup.ts';
+import * as tenant0010 from './tenant/0010_room_head.ts';
 
 export const CONTROL_MIGRATIONS: Record<string, Migration> = {
   '0001_init': control0001,

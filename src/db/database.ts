@@ -3,6 +3,7 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Logger } from 'pino';
+import { PreparingClient } from './preparing-client.ts';
 import type { ControlDatabase } from './schema-types.ts';
 
 // int8 (bigint) as string keeps ids exact; counts cast explicitly where numbers are needed.
@@ -19,6 +20,8 @@ export function openDatabase(url: string, options: { max: number; log: Logger })
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 30_000,
     application_name: 'tessera',
+    // Parameterised queries become named prepared statements (see preparing-client.ts).
+    Client: PreparingClient as unknown as typeof pg.Client,
   });
   // An idle client that loses its connection emits 'error' on the pool; without a listener
   // that would crash the process. The next query opens a fresh connection.

@@ -65,6 +65,12 @@ export interface TenantCaches {
   /** `${kind}\u0000${userId}` → until when no presence write of that kind is needed
    * (services/presence/presence-memo.ts; bounded). */
   presenceQuiet?: BoundedMap<string, number>;
+  /** User ID → their ignored users as of an account-data stream position
+   * (services/account-data/ignored-users.ts; bounded). */
+  ignoredUsers?: BoundedMap<string, { position: number; users: Set<string> }>;
+  /** `${userId}\u0000${deviceId}` → to_device position through which the device's inbox is
+   * known to be empty (services/sync-parts/to-device.ts; bounded). */
+  toDeviceEmptyThrough?: BoundedMap<string, number>;
 }
 
 export interface TenantContext {

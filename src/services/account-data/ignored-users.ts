@@ -4,6 +4,7 @@ import { MatrixError } from '../../errors/matrix-error.ts';
 import { isJsonObject } from '../../protocol/json-object.ts';
 import { parseUserId } from '../../protocol/ids.ts';
 import { getAccountData } from '../../storage/account-data.ts';
+import { BoundedMap } from '../../tenancy/bounded-map.ts';
 import type { TenantContext } from '../../tenancy/context.ts';
 
 export const IGNORED_USER_LIST = 'm.ignored_user_list';
@@ -28,4 +29,21 @@ export async function ignoredUsers(tenant: TenantContext, userId: string): Promi
   const users = content?.ignored_users;
   if (!isJsonObject(users)) return new Set();
   return new Set(Object.keys(users).filter((id) => id !== userId));
+}
+
+/** Users whose lists stay remembered per tenant (for ignoredUsersAsOf). */
+const MAX_REMEMBERED_LISTS = 1_000;
+
+/**
+ * ignoredUsers for a caller that has read the account-data stream's current position
+ * (sync): the list is remembered with that position and reused while the stream has not
+ * moved, since the list only changes by an account-data write, which moves it.
+ */
+export async function ignoredUsersAsOf(tenant: TenantContext, userId: string, accountDataPosition: number): Promise<Set<string>> {
+  const lists = (tenant.caches.ignoredUsers ??= new BoundedMap(MAX_REMEMBERED_LISTS));
+  const known = lists.get(userId);
+  if (known && known.position === accountDataPosition) return known.users;
+  const users = await ignoredUsers(tenant, userId);
+  lists.set(userId, { position: accountDataPosition, users });
+  return users;
 }

@@ -6,7 +6,7 @@
 import type { TenantContext } from '../../tenancy/context.ts';
 import type { Viewer } from '../rooms/client-event.ts';
 import { deviceListUpdates, type DeviceListPositions, type DeviceListUpdates } from '../keys/device-list-updates.ts';
-import { oneTimeKeyCounts, unusedFallbackKeyTypes } from '../keys/key-counts.ts';
+import { deviceKeyCounts } from '../keys/key-counts.ts';
 
 export interface E2eeKeysForSync {
   /** Absent on initial syncs and when nothing changed. */
@@ -20,15 +20,14 @@ export async function e2eeKeysForSync(
   viewer: Viewer,
   window: { since?: DeviceListPositions; upTo: DeviceListPositions; membershipMayHaveChanged?: boolean },
 ): Promise<E2eeKeysForSync> {
-  const [lists, counts, fallbacks] = await Promise.all([
+  const [lists, counts] = await Promise.all([
     window.since
       ? deviceListUpdates(tenant, viewer.userId, window.since, window.upTo, { ...(window.membershipMayHaveChanged !== undefined ? { membershipMayHaveChanged: window.membershipMayHaveChanged } : {}) })
       : undefined,
-    oneTimeKeyCounts(tenant, viewer.userId, viewer.deviceId),
-    unusedFallbackKeyTypes(tenant, viewer.userId, viewer.deviceId),
+    deviceKeyCounts(tenant, viewer.userId, viewer.deviceId),
   ]);
   const changed = lists !== undefined && (lists.changed.length > 0 || lists.left.length > 0);
-  return { ...(changed ? { deviceLists: lists } : {}), oneTimeKeyCounts: counts, unusedFallbackKeyTypes: fallbacks };
+  return { ...(changed ? { deviceLists: lists } : {}), ...counts };
 }
 
 /** The response fields this part fills (structurally, sync's own type). */

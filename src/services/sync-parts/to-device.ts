@@ -6,9 +6,13 @@
 // delivered rather than the current one, so the rest come with the next sync and nothing is
 // skipped. An initial sync acknowledges nothing.
 import { takeToDeviceInbox } from '../../storage/to-device.ts';
+import { BoundedMap } from '../../tenancy/bounded-map.ts';
 import type { TenantContext } from '../../tenancy/context.ts';
 import type { Viewer } from '../rooms/client-event.ts';
 import { encodeSyncToken, parseSyncToken, type SyncToken } from '../sync/sync-token.ts';
+
+/** Devices whose empty inbox a shard remembers (per tenant). */
+const MAX_REMEMBERED_DEVICES = 10_000;
 
 /** Messages per sync response (the spec recommends 100). */
 export const TO_DEVICE_SYNC_LIMIT = 100;
@@ -34,7 +38,13 @@ export async function toDeviceForSync(tenant: TenantContext, viewer: Viewer, ran
   // A token from beyond the current position (forged, or another tenant's) acknowledges
   // only what exists, so later messages are not skipped.
   const acked = range.since === undefined ? 0 : Math.min(range.since, range.upTo);
+  // The inbox is known empty through a position no message has been sent past: skip the query.
+  const device = `${viewer.userId}\u0000${viewer.deviceId}`;
+  const emptyThrough = tenant.caches.toDeviceEmptyThrough?.get(device);
+  if (range.since !== undefined && emptyThrough !== undefined && range.upTo <= emptyThrough) return { events: [], position: range.upTo };
   const messages = await takeToDeviceInbox(tenant.db, viewer.userId, viewer.deviceId, { after: acked, upTo: range.upTo, limit: TO_DEVICE_SYNC_LIMIT + 1 });
+  // Everything up to `acked` is deleted now; with nothing after it, the inbox is empty through upTo.
+  (tenant.caches.toDeviceEmptyThrough ??= new BoundedMap(MAX_REMEMBERED_DEVICES)).set(device, messages.length === 0 ? range.upTo : acked);
   const delivered = messages.slice(0, TO_DEVICE_SYNC_LIMIT);
   const last = delivered.at(-1);
   return {

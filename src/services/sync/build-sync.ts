@@ -27,7 +27,7 @@ import { addUnreadCounts } from '../push/sync-unread-counts.ts';
 import { collectRoomEvents } from '../rooms/collect-events.ts';
 import { roomVersionsOf } from '../rooms/room-versions.ts';
 import { serializeEventLists } from '../rooms/serialize-events.ts';
-import { ignoredUsers } from '../account-data/ignored-users.ts';
+import { ignoredUsersAsOf } from '../account-data/ignored-users.ts';
 import { addUserDataToSync, userDataForSync } from '../sync-parts/user-data.ts';
 import { addE2eeKeysToSync, e2eeKeysForSync } from '../sync-parts/e2ee-keys.ts';
 import { addToDeviceToSync, type ToDeviceEvent } from '../sync-parts/to-device.ts';
@@ -179,7 +179,8 @@ async function computeState(
   heroes: ReadonlyMap<string, string[]>,
 ): Promise<void> {
   const lazy = options.lazyLoadMembers;
-  const starts = await startGroups(tenant, plans);
+  // Only rooms that get state need the state group at their timeline's start.
+  const starts = await startGroups(tenant, plans.filter((p) => p.full || deltaWanted(p) || lazy.enabled));
   const wantedMembers = new Map<string, Set<string>>();
   for (const p of plans) {
     const wanted = new Set(p.timeline.map((e) => e.pdu.sender));
@@ -259,7 +260,7 @@ export async function buildSync(tenant: TenantContext, viewer: Viewer, request: 
 
   // Timelines: the newest `limit` visible, matching events of each window, without the
   // messages of users this user ignores.
-  const ignoredSenders = await ignoredUsers(tenant, viewer.userId);
+  const ignoredSenders = await ignoredUsersAsOf(tenant, viewer.userId, now.account_data);
   const collected = await collectRoomEvents(tenant, viewer.userId, plans.map((p) => p.window), {
     limit: options.timelineLimit,
     backwards: true,

@@ -17,10 +17,18 @@ export interface SyncOptions extends SyncRequest {
 /** Longest wait a request may ask for. */
 export const MAX_SYNC_TIMEOUT_MS = 5 * 60_000;
 
+/** A woken long-poll computes again no sooner than this after its previous computation:
+ * under a burst of events, one computation then carries several of them instead of one
+ * computation per event. At ordinary rates a wake comes later than this and costs nothing. */
+export const SYNC_RECOMPUTE_INTERVAL_MS = 20;
+
 export async function sync(tenant: TenantContext, viewer: Viewer, options: SyncOptions): Promise<SyncResponse> {
   const canWait = options.since !== undefined && !options.fullState;
   const deadline = Date.now() + Math.min(Math.max(0, options.timeoutMs), MAX_SYNC_TIMEOUT_MS);
-  for (;;) {
+  for (let computedAt = 0; ; ) {
+    const spacing = computedAt + SYNC_RECOMPUTE_INTERVAL_MS - Date.now();
+    if (spacing > 0) await new Promise((resolve) => setTimeout(resolve, spacing));
+    computedAt = Date.now();
     const remaining = deadline - Date.now();
     const waiter = canWait && remaining > 0 && !options.signal?.aborted ? tenant.notifier.wait(viewer.userId, remaining, options.signal) : undefined;
     let result;
