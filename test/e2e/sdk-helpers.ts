@@ -3,10 +3,11 @@
 // error response the SDK got, and waits on SDK events with a timeout.
 import type { EventEmitter } from 'node:events';
 import { fetch as undiciFetch } from 'undici';
-import { ClientEvent, createClient, MatrixError, SyncState, type MatrixClient } from 'matrix-js-sdk';
+import { ClientEvent, createClient, MatrixError, SyncState, type ICreateClientOpts, type MatrixClient } from 'matrix-js-sdk';
 import type { Logger } from 'matrix-js-sdk/lib/logger.js';
 import { logger as globalLogger } from 'matrix-js-sdk/lib/logger.js';
 import { loopbackAgent } from '../helpers/http.ts';
+import { expectSpecConformance, expectSpecSchema } from '../helpers/openapi.ts';
 import type { TestShard } from '../helpers/shard.ts';
 
 export const PASSWORD = 'correct horse battery staple';
@@ -38,15 +39,65 @@ export interface FailedRequest {
 
 export const failedRequests: FailedRequest[] = [];
 
+/** One response the SDK got that does not conform to the spec's OpenAPI. */
+export interface SpecViolation {
+  who: string;
+  method: string;
+  path: string;
+  status: number;
+  message: string;
+}
+
+const violations: SpecViolation[] = [];
+const pendingChecks = new Set<Promise<void>>();
+
+/** Stable client-server endpoints (unstable MSC endpoints have no OpenAPI to check against). */
+const SPEC_PATH = /^\/_matrix\/client\/(v3|v1|versions$)/;
+
+/**
+ * Checks every response of a stable client-server endpoint against the spec in the
+ * background (not to slow the SDK down); `specViolations()` waits for the checks and lists
+ * the responses that failed.
+ */
+function checkAgainstSpec(who: string, method: string, path: string, res: Response): void {
+  if (!SPEC_PATH.test(path)) return;
+  const check = (async () => {
+    const text = await res.clone().text();
+    let body: unknown;
+    try {
+      body = text === '' ? undefined : JSON.parse(text);
+    } catch {
+      body = text;
+    }
+    try {
+      await expectSpecConformance(method, path, res.status, body);
+    } catch (err) {
+      // Some UIA endpoints (e.g. /keys/device_signing/upload) say so in prose but list no 401
+      // response: their UIA answer is checked against the spec's UIA response schema.
+      const uia = res.status === 401 && typeof body === 'object' && body !== null && 'flows' in body;
+      if (uia && (await expectSpecSchema('client-server', 'definitions/auth_response.yaml', body).then(() => true, () => false))) return;
+      violations.push({ who, method, path, status: res.status, message: (err as Error).message.slice(0, 2000) });
+    }
+  })();
+  pendingChecks.add(check);
+  void check.finally(() => pendingChecks.delete(check));
+}
+
+export async function specViolations(): Promise<SpecViolation[]> {
+  await Promise.all([...pendingChecks]);
+  return violations;
+}
+
 function fetchFor(who: string): typeof globalThis.fetch {
   return (async (input: string | URL | Request, init?: RequestInit) => {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     const res = await undiciFetch(url, { ...(init as object), dispatcher: loopbackAgent } as Parameters<typeof undiciFetch>[1]);
+    const parsed = new URL(url);
     if (res.status >= 400) {
       const body = await res.clone().text();
-      const parsed = new URL(url);
       failedRequests.push({ who, method: init?.method ?? 'GET', path: parsed.pathname, status: res.status, body });
     }
+    checkAgainstSpec(who, init?.method ?? 'GET', parsed.pathname, res as unknown as Response);
     return res;
   }) as unknown as typeof globalThis.fetch;
 }
@@ -61,13 +112,15 @@ export interface Credentials {
   accessToken: string;
 }
 
-export function sdkClient(shard: TestShard, serverName: string, who: string, credentials?: Credentials): MatrixClient {
+/** `extra` adds client options (e.g. the crypto callbacks of the E2EE tests). */
+export function sdkClient(shard: TestShard, serverName: string, who: string, credentials?: Credentials, extra: Partial<ICreateClientOpts> = {}): MatrixClient {
   return createClient({
     baseUrl: baseUrlOf(shard, serverName),
     fetchFn: fetchFor(who),
     logger: silentLogger,
     timelineSupport: true,
     ...(credentials ?? {}),
+    ...extra,
   });
 }
 
