@@ -2,10 +2,13 @@
 // to report, long-polls: it waits on the tenant's notifier until an event concerning the
 // user is persisted or `timeout` passes, then computes again. The waiter is registered
 // before each computation, so an event committed while computing still wakes it. Nothing
-// polls the database.
+// polls the database. A request whose since token is the current position of every stream
+// (the usual next long-poll) waits first and computes only once woken or timed out.
 import type { TenantContext } from '../../tenancy/context.ts';
 import type { Viewer } from '../rooms/client-event.ts';
 import { buildSync, type SyncRequest, type SyncResponse } from './build-sync.ts';
+import { currentSyncToken } from './current-token.ts';
+import { SYNC_STREAMS, type SyncToken } from './sync-token.ts';
 
 export interface SyncOptions extends SyncRequest {
   /** Longest wait in milliseconds (0: answer at once). */
@@ -22,9 +25,29 @@ export const MAX_SYNC_TIMEOUT_MS = 5 * 60_000;
  * computation per event. At ordinary rates a wake comes later than this and costs nothing. */
 export const SYNC_RECOMPUTE_INTERVAL_MS = 20;
 
+/** Whether a token names exactly the current position of every stream. */
+function isCurrent(since: SyncToken, now: SyncToken): boolean {
+  return (Object.keys(SYNC_STREAMS) as Array<keyof SyncToken>).every((stream) => since[stream] === now[stream]);
+}
+
 export async function sync(tenant: TenantContext, viewer: Viewer, options: SyncOptions): Promise<SyncResponse> {
   const canWait = options.since !== undefined && !options.fullState;
   const deadline = Date.now() + Math.min(Math.max(0, options.timeoutMs), MAX_SYNC_TIMEOUT_MS);
+  // A client long-polling with the token it was just given: nothing can be new, so wait
+  // before computing anything (one query instead of a whole sync). The waiter is registered
+  // before the positions are read, so nothing committed meanwhile is missed.
+  if (canWait && options.since !== undefined && deadline > Date.now() && !options.signal?.aborted) {
+    const waiter = tenant.notifier.wait(viewer.userId, deadline - Date.now(), options.signal);
+    let current: boolean;
+    try {
+      current = isCurrent(options.since, await currentSyncToken(tenant));
+    } catch (error) {
+      waiter.cancel();
+      throw error;
+    }
+    if (current) await waiter.promise;
+    else waiter.cancel();
+  }
   for (let computedAt = 0; ; ) {
     const spacing = computedAt + SYNC_RECOMPUTE_INTERVAL_MS - Date.now();
     if (spacing > 0) await new Promise((resolve) => setTimeout(resolve, spacing));
