@@ -43,12 +43,14 @@ export class PreparingClient extends pg.Client {
     return name;
   }
 
-  /** Deallocates the statement (queued before whatever comes next on this connection). */
+  /** Deallocates the statement with the protocol's Close message: no round trip of its own,
+   * it travels ahead of the next query (Close of an unknown name is not an error, and the
+   * CloseComplete answer is ignored by pg). */
   #forget(text: string, name: string): void {
     this.#names.delete(text);
-    const parsed = (this as unknown as { connection?: { parsedStatements?: Record<string, unknown> } }).connection?.parsedStatements;
-    if (parsed) delete parsed[name];
-    (baseQuery.call(this, `DEALLOCATE ${name}`) as Promise<unknown>).catch(() => {});
+    const connection = (this as unknown as { connection?: { parsedStatements?: Record<string, unknown>; close?: (message: { type: 'S'; name: string }) => void } }).connection;
+    if (connection?.parsedStatements) delete connection.parsedStatements[name];
+    connection?.close?.({ type: 'S', name });
   }
 
   // @ts-expect-error -- one override for pg's many overloads; only (text, values) changes.
