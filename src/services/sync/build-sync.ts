@@ -17,8 +17,8 @@ import {
 } from '../../protocol/filters/index.ts';
 import { redactWithVersion } from '../../protocol/redaction.ts';
 import type { RoomVersion } from '../../protocol/room-versions.ts';
-import { membershipsOfUser, type UserMembership } from '../../storage/rooms/current-state.ts';
-import { getEvents, roomsWithEventsBetween, type RoomWindow, type StoredEvent } from '../../storage/rooms/events.ts';
+import { membershipsOfUser, membershipsOfUserWithActivity, type UserMembership } from '../../storage/rooms/current-state.ts';
+import { getEvents, type RoomWindow, type StoredEvent } from '../../storage/rooms/events.ts';
 import { getCurrentStateGroups } from '../../storage/rooms/rooms.ts';
 import { getEventsStateGroups, loadStateGroups, splitStateKey, stateGroupsAtPositions, stateKeyOf, type StateMap } from '../../storage/rooms/state-groups.ts';
 import type { TenantContext } from '../../tenancy/context.ts';
@@ -248,13 +248,15 @@ export async function buildSync(tenant: TenantContext, viewer: Viewer, request: 
   const roomFilter = filter?.room;
   if (since === undefined) resetSentMembers(tenant, viewer);
 
-  const memberships = (await membershipsOfUser(tenant.db, viewer.userId)).filter((m) => !m.forgotten && roomFilterIncludesRoom(roomFilter, m.roomId));
+  // An incremental sync learns which rooms had events since `since` in the same query.
+  const withActivity = since === undefined ? undefined : await membershipsOfUserWithActivity(tenant.db, viewer.userId, since, nowPos);
+  const active = new Set(withActivity?.filter((m) => m.active).map((m) => m.roomId));
+  const memberships = (withActivity ?? (await membershipsOfUser(tenant.db, viewer.userId))).filter((m) => !m.forgotten && roomFilterIncludesRoom(roomFilter, m.roomId));
   const membershipByRoom = new Map(memberships.map((m) => [m.roomId, m]));
   const { plans, quietJoined, invites, knocks } = planRooms(memberships, since, nowPos, request, options);
-  if (since !== undefined && quietJoined.length > 0) {
-    const changed = await roomsWithEventsBetween(tenant.db, quietJoined.map((m) => m.roomId), since, nowPos);
+  if (since !== undefined) {
     for (const m of quietJoined) {
-      if (changed.has(m.roomId)) plans.push({ roomId: m.roomId, kind: 'join', membership: m, full: false, window: { roomId: m.roomId, after: since, upTo: nowPos }, timeline: [], limited: false, stateIds: [] });
+      if (active.has(m.roomId)) plans.push({ roomId: m.roomId, kind: 'join', membership: m, full: false, window: { roomId: m.roomId, after: since, upTo: nowPos }, timeline: [], limited: false, stateIds: [] });
     }
   }
 

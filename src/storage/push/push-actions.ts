@@ -24,27 +24,6 @@ export interface PushActionsOfEvent {
   recipients: readonly NewPushAction[];
 }
 
-/** Stores an event's notifications (one multi-row insert); idempotent per (user, event). */
-export async function insertPushActions(trx: Transaction<TenantDatabase>, event: PushActionsOfEvent): Promise<void> {
-  if (event.recipients.length === 0) return;
-  await trx
-    .insertInto('event_push_actions')
-    .values(
-      event.recipients.map((r) => ({
-        user_id: r.userId,
-        event_id: event.eventId,
-        room_id: event.roomId,
-        thread_id: event.threadId,
-        stream_ordering: event.streamOrdering,
-        highlight: r.highlight,
-        actions: JSON.stringify(r.actions),
-        notified_ts: event.notifiedTs,
-      })),
-    )
-    .onConflict((oc) => oc.columns(['user_id', 'event_id']).doNothing())
-    .execute();
-}
-
 /** insertPushActions as part of the event's append statement (storage/rooms/append-event.ts). */
 export function insertPushActionsWrite(schema: string, event: Omit<PushActionsOfEvent, 'streamOrdering'>): AlsoWrite {
   const users = event.recipients.map((r) => r.userId);

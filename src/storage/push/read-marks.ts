@@ -46,18 +46,17 @@ export async function readMarks(db: Db, userId: string, roomIds: readonly string
   const marks: ReadMarks = new Map();
   if (roomIds.length === 0) return marks;
   const rooms = [...new Set(roomIds)];
-  const [receipts, own] = await Promise.all([
-    db
-      .selectFrom('receipts')
-      .select(['room_id', 'thread_id', (eb) => eb.fn.max('event_stream').as('mark')])
-      .where('user_id', '=', userId)
-      .where('room_id', 'in', rooms)
-      .where('receipt_type', 'in', [...READ_RECEIPT_TYPES])
-      .groupBy(['room_id', 'thread_id'])
-      .execute(),
-    db.selectFrom('push_read_marks').select(['room_id', 'thread_id', 'stream_ordering as mark']).where('user_id', '=', userId).where('room_id', 'in', rooms).execute(),
-  ]);
-  for (const row of [...receipts, ...own]) {
+  // One query: receipts' marks and the server's own marks, combined below.
+  const rows = await db
+    .selectFrom('receipts')
+    .select(['room_id', 'thread_id', (eb) => eb.fn.max('event_stream').as('mark')])
+    .where('user_id', '=', userId)
+    .where('room_id', 'in', rooms)
+    .where('receipt_type', 'in', [...READ_RECEIPT_TYPES])
+    .groupBy(['room_id', 'thread_id'])
+    .unionAll((eb) => eb.selectFrom('push_read_marks').select(['room_id', 'thread_id', 'stream_ordering as mark']).where('user_id', '=', userId).where('room_id', 'in', rooms))
+    .execute();
+  for (const row of rows) {
     let threads = marks.get(row.room_id);
     if (!threads) marks.set(row.room_id, (threads = new Map()));
     const value = Number(row.mark);

@@ -29,31 +29,6 @@ export async function getCurrentStateEventId(db: Db, roomId: string, type: strin
   return row?.event_id;
 }
 
-export async function setCurrentState(
-  trx: Transaction<TenantDatabase>,
-  roomId: string,
-  entry: { type: string; stateKey: string; eventId: string; membership: string | null; streamOrdering: number },
-): Promise<void> {
-  await trx
-    .insertInto('current_state')
-    .values({
-      room_id: roomId,
-      type: entry.type,
-      state_key: entry.stateKey,
-      event_id: entry.eventId,
-      membership: entry.membership,
-      stream_ordering: entry.streamOrdering,
-    })
-    .onConflict((oc) =>
-      oc.columns(['room_id', 'type', 'state_key']).doUpdateSet({
-        event_id: entry.eventId,
-        membership: entry.membership,
-        stream_ordering: entry.streamOrdering,
-      }),
-    )
-    .execute();
-}
-
 /** setCurrentState as part of the event's append statement (storage/rooms/append-event.ts). */
 export function setCurrentStateWrite(schema: string, roomId: string, entry: { type: string; stateKey: string; eventId: string; membership: string | null }): AlsoWrite {
   return ({ from, position }) => sql`
@@ -112,6 +87,39 @@ export async function membershipsOfUser(db: Db, userId: string): Promise<UserMem
     eventId: r.event_id,
     streamOrdering: Number(r.stream_ordering),
     forgotten: r.membership_event_id === r.event_id,
+  }));
+}
+
+/** membershipsOfUser plus, per room, whether it has timeline events in (after, upTo]: what an
+ * incremental sync starts from, in one query. */
+export async function membershipsOfUserWithActivity(db: Db, userId: string, after: number, upTo: number): Promise<Array<UserMembership & { active: boolean }>> {
+  const rows = await db
+    .selectFrom('current_state as c')
+    .leftJoin('forgotten_rooms as f', (join) => join.onRef('f.room_id', '=', 'c.room_id').on('f.user_id', '=', userId))
+    .select(['c.room_id', 'c.membership', 'c.event_id', 'c.stream_ordering', 'f.membership_event_id'])
+    .select((eb) =>
+      eb
+        .exists(
+          eb
+            .selectFrom('events as e')
+            .select('e.event_id')
+            .whereRef('e.room_id', '=', 'c.room_id')
+            .where('e.stream_ordering', '>', String(after))
+            .where('e.stream_ordering', '<=', String(upTo))
+            .where('e.outlier', '=', false),
+        )
+        .as('active'),
+    )
+    .where('c.type', '=', 'm.room.member')
+    .where('c.state_key', '=', userId)
+    .execute();
+  return rows.map((r) => ({
+    roomId: r.room_id,
+    membership: r.membership ?? 'leave',
+    eventId: r.event_id,
+    streamOrdering: Number(r.stream_ordering),
+    forgotten: r.membership_event_id === r.event_id,
+    active: Boolean(r.active),
   }));
 }
 
@@ -232,17 +240,3 @@ export async function membershipsInRooms(db: Db, roomIds: readonly string[], use
   return result;
 }
 
-/** Current state event IDs of several (type, state_key) pairs of one room, in one query;
- * keyed `${type}\u0000${stateKey}`, absent pairs left out. */
-export async function getCurrentStateEventIds(db: Db, roomId: string, pairs: ReadonlyArray<readonly [string, string]>): Promise<Map<string, string>> {
-  const found = new Map<string, string>();
-  if (pairs.length === 0) return found;
-  const rows = await db
-    .selectFrom('current_state')
-    .select(['type', 'state_key', 'event_id'])
-    .where('room_id', '=', roomId)
-    .where((eb) => eb.or(pairs.map(([type, stateKey]) => eb.and([eb('type', '=', type), eb('state_key', '=', stateKey)]))))
-    .execute();
-  for (const row of rows) found.set(`${row.type}\u0000${row.state_key}`, row.event_id);
-  return found;
-}

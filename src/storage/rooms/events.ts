@@ -17,51 +17,6 @@ export interface StoredEvent {
   txn?: { userId: string; deviceId: string; txnId: string };
 }
 
-export interface NewEvent {
-  eventId: string;
-  /** The room (not always in the PDU: a v12 create event has no room_id). */
-  roomId: string;
-  pdu: Pdu;
-  streamOrdering: number;
-  relatesTo?: { eventId: string; relType: string };
-  txn?: { userId: string; deviceId: string; txnId: string };
-  replacesState?: string | null;
-}
-
-export async function insertEvent(trx: Transaction<TenantDatabase>, event: NewEvent): Promise<void> {
-  const { pdu } = event;
-  await trx
-    .insertInto('events')
-    .values({
-      event_id: event.eventId,
-      stream_ordering: event.streamOrdering,
-      room_id: event.roomId,
-      type: pdu.type,
-      state_key: pdu.state_key ?? null,
-      sender: pdu.sender,
-      depth: pdu.depth,
-      origin_server_ts: pdu.origin_server_ts,
-      pdu: JSON.stringify(pdu),
-      rejected_reason: null,
-      redacted_by: null,
-      relates_to_id: event.relatesTo?.eventId ?? null,
-      rel_type: event.relatesTo?.relType ?? null,
-      txn_user_id: event.txn?.userId ?? null,
-      txn_device_id: event.txn?.deviceId ?? null,
-      txn_id: event.txn?.txnId ?? null,
-      replaces_state: event.replacesState ?? null,
-    })
-    .execute();
-  const prevIds = pdu.prev_events.map((p) => (typeof p === 'string' ? p : p[0]));
-  if (prevIds.length > 0) {
-    await trx.insertInto('event_edges').values(prevIds.map((prev) => ({ event_id: event.eventId, prev_event_id: prev }))).execute();
-  }
-  const authIds = pdu.auth_events.map((a) => (typeof a === 'string' ? a : a[0]));
-  if (authIds.length > 0) {
-    await trx.insertInto('event_auth').values(authIds.map((auth) => ({ event_id: event.eventId, auth_event_id: auth }))).execute();
-  }
-}
-
 function toStored(row: {
   event_id: string;
   stream_ordering: string;
@@ -130,13 +85,6 @@ export async function getForwardExtremities(db: Db, roomId: string): Promise<str
   return rows.map((r) => r.event_id);
 }
 
-export async function replaceForwardExtremities(trx: Transaction<TenantDatabase>, roomId: string, removed: string[], added: string): Promise<void> {
-  if (removed.length > 0) {
-    await trx.deleteFrom('forward_extremities').where('room_id', '=', roomId).where('event_id', 'in', removed).execute();
-  }
-  await trx.insertInto('forward_extremities').values({ room_id: roomId, event_id: added }).onConflict((oc) => oc.doNothing()).execute();
-}
-
 /** A stream range of one room: events with after < stream_ordering <= upTo (after null: from the start). */
 export interface RoomWindow {
   roomId: string;
@@ -178,33 +126,6 @@ export async function eventsInWindows(db: Db, windows: readonly RoomWindow[], li
   const order = backwards ? -1 : 1;
   for (const list of result.values()) list.sort((a, b) => order * (a.streamOrdering - b.streamOrdering));
   return result;
-}
-
-/** Rooms among `roomIds` with at least one timeline event in (after, upTo]. */
-export async function roomsWithEventsBetween(db: Db, roomIds: readonly string[], after: number, upTo: number): Promise<Set<string>> {
-  if (roomIds.length === 0 || upTo <= after) return new Set();
-  const rows = await db
-    .selectFrom('events')
-    .select('room_id')
-    .distinct()
-    .where('stream_ordering', '>', String(after))
-    .where('stream_ordering', '<=', String(upTo))
-    .where('room_id', 'in', [...new Set(roomIds)])
-    .where('outlier', '=', false)
-    .execute();
-  return new Set(rows.map((r) => r.room_id));
-}
-
-/** Marks an event redacted (first redaction wins); false when there was nothing to mark. */
-export async function markRedacted(db: Db, roomId: string, targetEventId: string, redactionEventId: string): Promise<boolean> {
-  const result = await db
-    .updateTable('events')
-    .set({ redacted_by: redactionEventId })
-    .where('event_id', '=', targetEventId)
-    .where('room_id', '=', roomId)
-    .where('redacted_by', 'is', null)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) > 0;
 }
 
 /** markRedacted as part of the redaction's append statement (storage/rooms/append-event.ts). */

@@ -29,10 +29,6 @@ export async function setRoomPublished(db: Db, roomId: string, published: boolea
   await db.updateTable('rooms').set({ published }).where('room_id', '=', roomId).execute();
 }
 
-export async function setCurrentStateGroup(db: Db, roomId: string, group: string): Promise<void> {
-  await db.updateTable('rooms').set({ current_state_group: group }).where('room_id', '=', roomId).execute();
-}
-
 /** Room versions of several rooms (unknown rooms are absent). */
 export async function getRoomVersions(db: Db, roomIds: readonly string[]): Promise<Map<string, string>> {
   const result = new Map<string, string>();

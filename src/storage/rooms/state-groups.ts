@@ -45,18 +45,9 @@ export async function createStateGroup(
   return { id, chainLength };
 }
 
-export async function getStateGroupChainLength(db: Db, id: string): Promise<number> {
-  const row = await db.selectFrom('state_groups').select('chain_length').where('id', '=', id).executeTakeFirstOrThrow();
-  return row.chain_length;
-}
-
 /** The full state of a group (one query; see loadStateGroups). */
 export async function loadStateGroup(db: Db, id: string): Promise<StateMap> {
   return (await loadStateGroups(db, [id])).get(id) ?? new Map();
-}
-
-export async function setEventState(trx: Transaction<TenantDatabase>, eventId: string, beforeGroup: string, afterGroup: string): Promise<void> {
-  await trx.insertInto('event_state').values({ event_id: eventId, before_group: beforeGroup, after_group: afterGroup }).execute();
 }
 
 export async function getEventStateGroups(db: Db, eventId: string): Promise<{ before: string; after: string } | undefined> {
