@@ -16,6 +16,18 @@ import { startShard } from '../src/shard.ts';
 import { round, summarize } from './lib/density-stats.ts';
 import { barChart } from './lib/svg-plot.ts';
 import { postgresCpuMs, processCpuMs } from './lib/process-cpu.ts';
+import { generateKeyPairSync, sign } from 'node:crypto';
+
+/** ed25519 signatures of 1 KiB per CPU second: how fast this VM is right now (its speed
+ * varies by up to 40 % between runs; compare runs against this). */
+function cpuSpeedReference(): number {
+  const { privateKey } = generateKeyPairSync('ed25519');
+  const message = Buffer.alloc(1024, 1);
+  const started = processCpuMs();
+  let count = 0;
+  for (const until = performance.now() + 1000; performance.now() < until; count++) sign(null, message, privateKey);
+  return Math.round(count / ((processCpuMs() - started) / 1000));
+}
 
 const { values: args } = parseArgs({
   options: {
@@ -137,6 +149,8 @@ async function maxRate(pick: (i: number) => [User, string], concurrency: number,
 const describeRate = (r: RateResult): string => `${r.eventsPerSecond} (CPU per event: node ${r.nodeCpuMsPerEvent} ms, postgres ${r.postgresCpuMsPerEvent} ms)`;
 
 async function main(): Promise<void> {
+  const speedReference = cpuSpeedReference();
+  log(`CPU speed reference: ${speedReference} ed25519 signatures per CPU second`);
   const dir = mkdtempSync(join(tmpdir(), 'tessera-messaging-'));
   // As root, PostgreSQL runs as `postgres`, which must be able to enter this directory.
   chmodSync(dir, 0o711);
@@ -240,7 +254,15 @@ async function main(): Promise<void> {
     sentAt.clear();
     await Promise.allSettled(loops);
     const results = {
-      machine: { cpuModel: cpus()[0]?.model ?? 'unknown', cores: availableParallelism(), memoryGiB: round(totalmem() / 2 ** 30), node: process.version, date: new Date().toISOString(), loadAverage1m: round(loadavg()[0] ?? 0) },
+      machine: {
+        cpuModel: cpus()[0]?.model ?? 'unknown',
+        cores: availableParallelism(),
+        memoryGiB: round(totalmem() / 2 ** 30),
+        node: process.version,
+        date: new Date().toISOString(),
+        loadAverage1m: round(loadavg()[0] ?? 0),
+        ed25519SignsPerCpuSecond: speedReference,
+      },
       parameters: { tenants: TENANTS, usersPerTenant: USERS, rate: RATE, seconds: SECONDS, inProcess: true, postgresFsync: false },
       rssPerTenantKB: round((rssAfter - rssBefore) / 1024 / TENANTS, 1),
       steady: { sendMs: summarize(sendLatencies), sendToSyncMs: summarize(delivered), delivered: delivered.length, sent: total },
