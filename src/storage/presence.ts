@@ -80,14 +80,20 @@ export async function presenceOfUsers(db: Db, userIds: readonly string[], after:
 }
 
 /** Everyone joined to a room the user is joined to, the user included when joined anywhere. */
-export async function usersSharingRooms(db: Db, userId: string): Promise<string[]> {
+export function usersSharingRooms(db: Db, userId: string): Promise<string[]> {
+  return usersSharingRoomsWithAny(db, [userId]);
+}
+
+/** Everyone joined to a room that one of `userIds` is joined to (those joined anywhere included). */
+export async function usersSharingRoomsWithAny(db: Db, userIds: readonly string[]): Promise<string[]> {
+  if (userIds.length === 0) return [];
   const rows = await db
     .selectFrom('current_state as mine')
     .innerJoin('current_state as other', 'other.room_id', 'mine.room_id')
     .select('other.state_key as user_id')
     .distinct()
     .where('mine.type', '=', 'm.room.member')
-    .where('mine.state_key', '=', userId)
+    .where('mine.state_key', 'in', [...new Set(userIds)])
     .where('mine.membership', '=', 'join')
     .where('other.type', '=', 'm.room.member')
     .where('other.membership', '=', 'join')

@@ -3,7 +3,8 @@
 // commit, waking the long-polls of whoever may hear of it.
 import type { Transaction } from 'kysely';
 import type { TenantDatabase } from '../../db/schema-types.ts';
-import { insertDeviceListChanges, usersSharingRoomsWithAny, type DeviceListChange } from '../../storage/e2ee/device-list-changes.ts';
+import { insertDeviceListChanges, type DeviceListChange } from '../../storage/e2ee/device-list-changes.ts';
+import { usersSharingRoomsWithAny } from '../../storage/presence.ts';
 import { nextPosition } from '../../storage/stream-positions.ts';
 import type { TenantContext } from '../../tenancy/context.ts';
 

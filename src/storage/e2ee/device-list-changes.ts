@@ -92,20 +92,3 @@ export async function departureCandidates(db: Db, viewerId: string, after: numbe
     .execute();
   return rows.map((r) => r.user_id);
 }
-
-/** Everyone joined to a room that one of `userIds` is joined to (those joined anywhere included). */
-export async function usersSharingRoomsWithAny(db: Db, userIds: readonly string[]): Promise<string[]> {
-  if (userIds.length === 0) return [];
-  const rows = await db
-    .selectFrom('current_state as mine')
-    .innerJoin('current_state as other', 'other.room_id', 'mine.room_id')
-    .select('other.state_key as user_id')
-    .distinct()
-    .where('mine.type', '=', 'm.room.member')
-    .where('mine.state_key', 'in', [...new Set(userIds)])
-    .where('mine.membership', '=', 'join')
-    .where('other.type', '=', 'm.room.member')
-    .where('other.membership', '=', 'join')
-    .execute();
-  return rows.map((r) => r.user_id);
-}
