@@ -13,6 +13,9 @@ export const MAX_FALLBACK_KEYS_PER_UPLOAD = 10;
 export const MAX_DEVICE_KEY_ENTRIES = 50;
 /** Canonical JSON of one device keys object, cross-signing key or signed object. */
 export const MAX_KEY_OBJECT_BYTES = 16_384;
+/** Bytes of the algorithm and of the key ID in a one-time or fallback key's name (both are
+ * indexed; a btree entry must stay under about 2.7 kB). Real ones are a few dozen bytes. */
+export const MAX_KEY_NAME_PART_BYTES = 255;
 /** Canonical JSON of one one-time or fallback key. */
 export const MAX_ONE_TIME_KEY_BYTES = 4_096;
 /** Users in one /keys/query or /keys/claim, and devices in one /keys/claim. */

@@ -3,8 +3,8 @@
 import { MatrixError } from '../../errors/matrix-error.ts';
 import { CanonicalJsonError, canonicalJson } from '../../protocol/canonical-json.ts';
 import { isJsonObject, type JsonRecord } from '../../protocol/json-object.ts';
-import { requireStorableJson } from '../validation/storable-json.ts';
-import { MAX_DEVICE_KEY_ENTRIES, MAX_KEY_OBJECT_BYTES, MAX_ONE_TIME_KEY_BYTES } from './key-limits.ts';
+import { requireStorableJson, requireStorableString } from '../validation/storable-json.ts';
+import { MAX_DEVICE_KEY_ENTRIES, MAX_KEY_NAME_PART_BYTES, MAX_KEY_OBJECT_BYTES, MAX_ONE_TIME_KEY_BYTES } from './key-limits.ts';
 import type { DeviceKey } from '../../storage/e2ee/one-time-keys.ts';
 
 function badJson(message: string): MatrixError {
@@ -58,11 +58,17 @@ export function deviceKeysShape(value: JsonRecord): JsonRecord {
   return stored;
 }
 
-/** Splits "<algorithm>:<key_id>"; 400 when either part is missing. */
+/** Splits "<algorithm>:<key_id>"; 400 when either part is missing, too long or unstorable. */
 function splitKeyName(name: string, field: string): { algorithm: string; keyId: string } {
   const colon = name.indexOf(':');
-  if (colon <= 0 || colon === name.length - 1) throw new MatrixError('M_INVALID_PARAM', `${field} key names must be <algorithm>:<key_id>, not ${JSON.stringify(name)}`);
-  return { algorithm: name.slice(0, colon), keyId: name.slice(colon + 1) };
+  if (colon <= 0 || colon === name.length - 1) throw new MatrixError('M_INVALID_PARAM', `${field} key names must be <algorithm>:<key_id>, not ${JSON.stringify(name.slice(0, 100))}`);
+  const algorithm = name.slice(0, colon);
+  const keyId = name.slice(colon + 1);
+  if (Buffer.byteLength(algorithm) > MAX_KEY_NAME_PART_BYTES || Buffer.byteLength(keyId) > MAX_KEY_NAME_PART_BYTES) {
+    throw new MatrixError('M_INVALID_PARAM', `${field} key names may have at most ${MAX_KEY_NAME_PART_BYTES} bytes of algorithm and of key ID`);
+  }
+  requireStorableString(name, `${field} key name`);
+  return { algorithm, keyId };
 }
 
 /** The keys of a one_time_keys / fallback_keys map (one_time_keys.yaml): each a string or a

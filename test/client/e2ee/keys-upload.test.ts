@@ -1,6 +1,7 @@
 // POST /keys/upload: device keys (own device only, signed by the device's ed25519 key,
 // identical re-uploads, replacement), one-time keys (counts, reuse of an ID, signatures,
 // limits) and fallback keys; malformed bodies are 400, too many keys 413.
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { TestShard } from '../../helpers/shard.ts';
 import { createOpenTenant, register, startRoomsShard, type Client } from '../rooms/helpers.ts';
@@ -137,6 +138,17 @@ describe('one-time keys', () => {
     await expectError(device.client, { one_time_keys: { 'curve25519:a': 5 } }, 400, 'M_BAD_JSON');
     await expectError(device.client, { one_time_keys: oneTimeKeys(device, 101) }, 413, 'M_TOO_LARGE');
     expect(await upload(device, { one_time_keys: oneTimeKeys(device, 100) })).toEqual({ signed_curve25519: 100 });
+  });
+
+  test('overlong or unstorable algorithms and key IDs are 400, not a database error', async () => {
+    const device = await newDevice();
+    // Incompressible, so the unique index could not hold it.
+    const long = randomBytes(3000).toString('base64');
+    await expectError(device.client, { one_time_keys: { [`curve25519:${long}`]: curve25519() } }, 400, 'M_INVALID_PARAM');
+    await expectError(device.client, { one_time_keys: { [`${long}:a`]: curve25519() } }, 400, 'M_INVALID_PARAM');
+    await expectError(device.client, { fallback_keys: { [`${long}:a`]: curve25519() } }, 400, 'M_INVALID_PARAM');
+    await expectError(device.client, { one_time_keys: { 'curve\ud800:a': curve25519() } }, 400, 'M_BAD_JSON');
+    expect(await upload(device, {})).toEqual({ signed_curve25519: 0 });
   });
 });
 
