@@ -28,7 +28,7 @@ export async function deviceListUpdates(
   viewerId: string,
   since: DeviceListPositions,
   upTo: DeviceListPositions,
-  options: { membershipMayHaveChanged?: boolean } = {},
+  options: { membershipMayHaveChanged?: boolean | undefined } = {},
 ): Promise<DeviceListUpdates> {
   const eventsMoved = upTo.events > since.events && options.membershipMayHaveChanged !== false;
   const [changedKeys, newcomers, candidates] = await Promise.all([

@@ -21,9 +21,7 @@ export async function e2eeKeysForSync(
   window: { since?: DeviceListPositions; upTo: DeviceListPositions; membershipMayHaveChanged?: boolean },
 ): Promise<E2eeKeysForSync> {
   const [lists, counts] = await Promise.all([
-    window.since
-      ? deviceListUpdates(tenant, viewer.userId, window.since, window.upTo, { ...(window.membershipMayHaveChanged !== undefined ? { membershipMayHaveChanged: window.membershipMayHaveChanged } : {}) })
-      : undefined,
+    window.since ? deviceListUpdates(tenant, viewer.userId, window.since, window.upTo, { membershipMayHaveChanged: window.membershipMayHaveChanged }) : undefined,
     deviceKeyCounts(tenant, viewer.userId, viewer.deviceId),
   ]);
   const changed = lists !== undefined && (lists.changed.length > 0 || lists.left.length > 0);

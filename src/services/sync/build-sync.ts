@@ -17,7 +17,7 @@ import {
 } from '../../protocol/filters/index.ts';
 import { redactWithVersion } from '../../protocol/redaction.ts';
 import type { RoomVersion } from '../../protocol/room-versions.ts';
-import { membershipsOfUser, membershipsOfUserWithActivity, type UserMembership } from '../../storage/rooms/current-state.ts';
+import { membershipsOfUser, type UserMembership } from '../../storage/rooms/current-state.ts';
 import { getEvents, type RoomWindow, type StoredEvent } from '../../storage/rooms/events.ts';
 import { getCurrentStateGroups } from '../../storage/rooms/rooms.ts';
 import { getEventsStateGroups, loadStateGroups, splitStateKey, stateGroupsAtPositions, stateKeyOf, type StateMap } from '../../storage/rooms/state-groups.ts';
@@ -249,14 +249,15 @@ export async function buildSync(tenant: TenantContext, viewer: Viewer, request: 
   if (since === undefined) resetSentMembers(tenant, viewer);
 
   // An incremental sync learns which rooms had events since `since` in the same query.
-  const withActivity = since === undefined ? undefined : await membershipsOfUserWithActivity(tenant.db, viewer.userId, since, nowPos);
-  const active = new Set(withActivity?.filter((m) => m.active).map((m) => m.roomId));
-  const memberships = (withActivity ?? (await membershipsOfUser(tenant.db, viewer.userId))).filter((m) => !m.forgotten && roomFilterIncludesRoom(roomFilter, m.roomId));
+  const memberships = (await membershipsOfUser(tenant.db, viewer.userId, since === undefined ? undefined : { after: since, upTo: nowPos })).filter(
+    (m) => !m.forgotten && roomFilterIncludesRoom(roomFilter, m.roomId),
+  );
   const membershipByRoom = new Map(memberships.map((m) => [m.roomId, m]));
+  const activeRooms = new Set(memberships.filter((m) => m.active).map((m) => m.roomId));
   const { plans, quietJoined, invites, knocks } = planRooms(memberships, since, nowPos, request, options);
   if (since !== undefined) {
     for (const m of quietJoined) {
-      if (active.has(m.roomId)) plans.push({ roomId: m.roomId, kind: 'join', membership: m, full: false, window: { roomId: m.roomId, after: since, upTo: nowPos }, timeline: [], limited: false, stateIds: [] });
+      if (activeRooms.has(m.roomId)) plans.push({ roomId: m.roomId, kind: 'join', membership: m, full: false, window: { roomId: m.roomId, after: since, upTo: nowPos }, timeline: [], limited: false, stateIds: [] });
     }
   }
 

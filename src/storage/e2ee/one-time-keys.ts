@@ -128,8 +128,8 @@ export async function putFallbackKey(trx: Transaction<TenantDatabase>, userId: s
     .execute();
 }
 
-/** The algorithms of a device's fallback keys that no claim has handed out yet. */
-/** countOneTimeKeys and unusedFallbackAlgorithms in one query (what every /sync needs). */
+/** A device's unclaimed one-time keys per algorithm and the algorithms of its fallback keys
+ * that no claim has handed out yet, in one query (what every /sync needs). */
 export async function deviceKeyStock(db: Db, userId: string, deviceId: string): Promise<{ oneTimeKeys: Map<string, number>; unusedFallbacks: string[] }> {
   const rows = await db
     .selectFrom('one_time_keys')
@@ -150,16 +150,4 @@ export async function deviceKeyStock(db: Db, userId: string, deviceId: string): 
     oneTimeKeys: new Map(rows.filter((r) => r.kind === 'otk').map((r) => [r.algorithm, Number(r.n)])),
     unusedFallbacks: rows.filter((r) => r.kind === 'fallback').map((r) => r.algorithm).sort(),
   };
-}
-
-export async function unusedFallbackAlgorithms(db: Db, userId: string, deviceId: string): Promise<string[]> {
-  const rows = await db
-    .selectFrom('fallback_keys')
-    .select('algorithm')
-    .where('user_id', '=', userId)
-    .where('device_id', '=', deviceId)
-    .where('used', '=', false)
-    .orderBy('algorithm')
-    .execute();
-  return rows.map((r) => r.algorithm);
 }
