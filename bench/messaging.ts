@@ -4,6 +4,7 @@
 // the most events per second across rooms and into one room, and RSS per tenant.
 // The shard runs in this process (rate limits off, cheap password hashing) so the load
 // generator's HTTP clients share its two cores: latencies are upper bounds.
+import { generateKeyPairSync, sign } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -15,18 +16,15 @@ import { startEmbeddedPostgres } from '../src/db/embedded-postgres.ts';
 import { startShard } from '../src/shard.ts';
 import { round, summarize } from './lib/density-stats.ts';
 import { barChart } from './lib/svg-plot.ts';
+import { measureRate } from './lib/measure-rate.ts';
 import { postgresCpuMs, processCpuMs } from './lib/process-cpu.ts';
-import { generateKeyPairSync, sign } from 'node:crypto';
 
 /** ed25519 signatures of 1 KiB per CPU second: how fast this VM is right now (its speed
  * varies by up to 40 % between runs; compare runs against this). */
 function cpuSpeedReference(): number {
   const { privateKey } = generateKeyPairSync('ed25519');
   const message = Buffer.alloc(1024, 1);
-  const started = processCpuMs();
-  let count = 0;
-  for (const until = performance.now() + 1000; performance.now() < until; count++) sign(null, message, privateKey);
-  return Math.round(count / ((processCpuMs() - started) / 1000));
+  return measureRate(1000, () => sign(null, message, privateKey)).perCpuSecond;
 }
 
 const { values: args } = parseArgs({

@@ -26,6 +26,7 @@ import { createProtocolPool, type ProtocolPool } from '../src/workers/protocol-p
 import { verifyBatch } from '../src/workers/verify-batch.ts';
 import { benchRoom, type BenchRoom } from '../test/protocol/state-res/synthetic-room.ts';
 import { barChart, lineChart } from './lib/svg-plot.ts';
+import { measureRate, threadCpuMs, type Rate } from './lib/measure-rate.ts';
 
 const { values: args } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
 const QUICK = args.quick === true;
@@ -41,10 +42,6 @@ const INLINE_BUDGET_MS = 2;
 setFlagsFromString('--expose-gc');
 const collectGarbage = runInNewContext('gc') as () => void;
 
-const cpuMs = (): number => {
-  const usage = process.threadCpuUsage();
-  return (usage.user + usage.system) / 1000;
-};
 const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
@@ -69,24 +66,6 @@ function oneKilobyteEvent(n: number): Record<string, unknown> {
   const padding = 1024 - canonicalJson(event).length;
   (event.content as Record<string, string>).body = 'x'.repeat(Math.max(0, padding));
   return event;
-}
-
-interface Rate {
-  ops: number;
-  perCpuSecond: number;
-  perWallSecond: number;
-}
-
-/** Runs `op` for about `ms` of wall time on this thread. */
-function measureRate(ms: number, op: (i: number) => void): Rate {
-  for (let i = 0; i < 500; i++) op(i); // warm-up: let the JIT optimise before timing
-  const wallStart = performance.now();
-  const cpuStart = cpuMs();
-  let ops = 0;
-  while (performance.now() - wallStart < ms) op(ops++);
-  const cpu = cpuMs() - cpuStart;
-  const wall = performance.now() - wallStart;
-  return { ops, perCpuSecond: Math.round((ops / cpu) * 1000), perWallSecond: Math.round((ops / wall) * 1000) };
 }
 
 function benchSignAndVerify(pool: ProtocolPool): Promise<Record<string, unknown>> {
@@ -190,12 +169,12 @@ async function benchStateRes(pool: ProtocolPool, roomVersion: string, stateEvent
   const inlineCpu: number[] = [];
   for (let run = 0; run <= RUNS; run++) {
     const wall = performance.now();
-    const cpu = cpuMs();
+    const cpu = threadCpuMs();
     const result = tryResolveState(roomVersion, room.stateSets, room.events);
     if (!result.ok) throw new Error(result.reason);
-    if (run === 0) firstRunCpuMs = cpuMs() - cpu;
+    if (run === 0) firstRunCpuMs = threadCpuMs() - cpu;
     else {
-      inlineCpu.push(cpuMs() - cpu);
+      inlineCpu.push(threadCpuMs() - cpu);
       inlineWall.push(performance.now() - wall);
     }
   }
