@@ -2,8 +2,9 @@
 // rooms; messages at a fixed rate over real HTTP with every user long-polling /sync.
 // Measures send latency, send→sync delivery latency (first other member to receive it),
 // the most events per second across rooms and into one room, and RSS per tenant.
-// The shard runs in this process (rate limits off, cheap password hashing) so the load
-// generator's HTTP clients share its two cores: latencies are upper bounds.
+// The shard runs in this process (rate limits off, cheap password hashing); the load
+// generator's HTTP clients run in a worker thread (lib/messaging-load.ts), off the shard's
+// event loop but on the same two cores: latencies are upper bounds.
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
@@ -14,10 +15,11 @@ import { Agent, request } from 'undici';
 import { loadConfig } from '../src/config/config.ts';
 import { startEmbeddedPostgres } from '../src/db/embedded-postgres.ts';
 import { startShard } from '../src/shard.ts';
-import { round, summarize } from './lib/density-stats.ts';
+import { Worker } from 'node:worker_threads';
+import { round } from './lib/density-stats.ts';
+import type { LoadInput, LoadResults, LoadUser as User } from './lib/messaging-load.ts';
 import { barChart } from './lib/svg-plot.ts';
 import { measureRate } from './lib/measure-rate.ts';
-import { postgresCpuMs, processCpuMs } from './lib/process-cpu.ts';
 
 /** ed25519 signatures of 1 KiB per CPU second: how fast this VM is right now (its speed
  * varies by up to 40 % between runs; compare runs against this). */
@@ -48,13 +50,6 @@ const agent = new Agent({
   connect: { lookup: (_h, opts, cb) => ((opts as { all?: boolean }).all ? cb(null, [{ address: '127.0.0.1', family: 4 }] as never, 4) : cb(null, '127.0.0.1', 4)) },
 });
 
-interface User {
-  tenant: string;
-  userId: string;
-  token: string;
-  rooms: string[];
-}
-
 let port = 0;
 async function http(host: string, method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; json: Record<string, unknown> }> {
   const response = await request(`http://${host}:${port}${path}`, {
@@ -79,72 +74,6 @@ async function register(host: string, username: string): Promise<{ userId: strin
   const done = await ok(host, 'POST', `${CS}/register`, { ...body, auth: { type: 'm.login.dummy', session: first.json.session } });
   return { userId: done.user_id as string, token: done.access_token as string };
 }
-
-/** Sent event ID → send time; delivered once any member other than the sender sees it. */
-const sentAt = new Map<string, { at: number; sender: string }>();
-const deliveries: number[] = [];
-let syncing = true;
-
-async function syncLoop(host: string, user: User, ready: () => void): Promise<void> {
-  let since = (await ok(host, 'GET', `${CS}/sync?timeout=0`, undefined, user.token)).next_batch as string;
-  ready();
-  while (syncing) {
-    const res = await http(host, 'GET', `${CS}/sync?timeout=5000&since=${encodeURIComponent(since)}`, undefined, user.token);
-    if (res.status !== 200) continue;
-    since = res.json.next_batch as string;
-    const now = performance.now();
-    const joined = ((res.json.rooms as { join?: Record<string, { timeline?: { events?: Array<{ event_id: string }> } }> } | undefined)?.join) ?? {};
-    for (const room of Object.values(joined)) {
-      for (const event of room.timeline?.events ?? []) {
-        const sent = sentAt.get(event.event_id);
-        if (sent && sent.sender !== user.userId) {
-          deliveries.push(now - sent.at);
-          sentAt.delete(event.event_id);
-        }
-      }
-    }
-  }
-}
-
-let txn = 0;
-async function send(user: User, roomId: string): Promise<number> {
-  const started = performance.now();
-  const res = await ok(user.tenant, 'PUT', `${CS}/rooms/${encodeURIComponent(roomId)}/send/m.room.message/b${txn++}`, { msgtype: 'm.text', body: `message ${txn}` }, user.token);
-  const latency = performance.now() - started;
-  sentAt.set(res.event_id as string, { at: started, sender: user.userId });
-  return latency;
-}
-
-interface RateResult {
-  eventsPerSecond: number;
-  /** CPU per event of this process (shard and load generator together) and of PostgreSQL. */
-  nodeCpuMsPerEvent: number;
-  postgresCpuMsPerEvent: number;
-}
-
-/** As many sends as `concurrency` workers manage in `ms`: events per second and CPU per event. */
-async function maxRate(pick: (i: number) => [User, string], concurrency: number, ms: number): Promise<RateResult> {
-  const until = performance.now() + ms;
-  let count = 0;
-  const node0 = processCpuMs();
-  const pg0 = postgresCpuMs();
-  await Promise.all(
-    Array.from({ length: concurrency }, async (_, w) => {
-      for (let i = w; performance.now() < until; i += concurrency) {
-        const [user, room] = pick(i);
-        await send(user, room);
-        count++;
-      }
-    }),
-  );
-  return {
-    eventsPerSecond: round(count / (ms / 1000), 0),
-    nodeCpuMsPerEvent: round((processCpuMs() - node0) / Math.max(1, count), 3),
-    postgresCpuMsPerEvent: round((postgresCpuMs() - pg0) / Math.max(1, count), 3),
-  };
-}
-
-const describeRate = (r: RateResult): string => `${r.eventsPerSecond} (CPU per event: node ${r.nodeCpuMsPerEvent} ms, postgres ${r.postgresCpuMsPerEvent} ms)`;
 
 async function main(): Promise<void> {
   const speedReference = cpuSpeedReference();
@@ -196,61 +125,16 @@ async function main(): Promise<void> {
     const rssAfter = process.memoryUsage().rss;
     log(`${TENANTS} tenants × ${USERS} users set up; RSS +${round((rssAfter - rssBefore) / 1024 / TENANTS, 1)} KB per tenant`);
 
-    // Warm-up: every connection of the pool prepares its statements (once per connection and
-    // tenant) and the rooms' heads get cached; a long-running shard is past this point.
-    await maxRate((i) => {
-      const user = users[(i * 7) % users.length] as User;
-      return [user, user.rooms[i % user.rooms.length] as string];
-    }, 32, 4000);
-    sentAt.clear();
-
-    // The send path alone, before any client syncs.
-    const withoutSync = await maxRate((i) => {
-      const user = users[i % users.length] as User;
-      return [user, user.rooms[i % user.rooms.length] as string];
-    }, 32, 5000);
-    sentAt.clear();
-    log(`most events/s across rooms, no /sync clients: ${describeRate(withoutSync)}`);
-
-    // Every client makes its initial sync, then long-polls; the steady phase starts once all
-    // of them are polling (initial syncs are not what it measures).
-    let polling = 0;
-    const loops = users.map((user) => syncLoop(user.tenant, user, () => void polling++));
-    while (polling < users.length) await new Promise((r) => setTimeout(r, 50));
-    await new Promise((r) => setTimeout(r, 1000));
-
-    // Steady rate: RATE events/s spread over users and their rooms.
-    const sendLatencies: number[] = [];
-    const total = RATE * SECONDS;
-    const start = performance.now();
-    const inFlight: Promise<void>[] = [];
-    for (let i = 0; i < total; i++) {
-      const due = start + (i * 1000) / RATE;
-      const wait = due - performance.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      const user = users[i % users.length] as User;
-      const room = user.rooms[i % user.rooms.length] as string;
-      inFlight.push(send(user, room).then((ms) => void sendLatencies.push(ms)));
-    }
-    await Promise.all(inFlight);
-    await new Promise((r) => setTimeout(r, 2000));
-    const delivered = deliveries.splice(0);
-    log(`steady ${RATE}/s: send p50 ${round(summarize(sendLatencies).p50)} ms p99 ${round(summarize(sendLatencies).p99)} ms; send→sync p50 ${round(summarize(delivered).p50)} ms p99 ${round(summarize(delivered).p99)} ms (${delivered.length}/${total} delivered)`);
-
-    const acrossRooms = await maxRate((i) => {
-      const user = users[i % users.length] as User;
-      return [user, user.rooms[i % user.rooms.length] as string];
-    }, 32, 5000);
-    log(`most events/s across rooms: ${describeRate(acrossRooms)}`);
-    const first = users[0] as User;
-    const oneRoom = first.rooms[0] as string;
-    const roomMembers = users.filter((u) => u.tenant === first.tenant && u.rooms.includes(oneRoom));
-    const intoOneRoom = await maxRate((i) => [roomMembers[i % roomMembers.length] as User, oneRoom], 16, 5000);
-    log(`most events/s into one room: ${describeRate(intoOneRoom)}`);
-
-    syncing = false;
-    sentAt.clear();
-    await Promise.allSettled(loops);
+    const load = new Worker(new URL('./lib/messaging-load.ts', import.meta.url), { workerData: { port, users, rate: RATE, seconds: SECONDS } satisfies LoadInput });
+    const { withoutSync, steady, acrossRooms, intoOneRoom } = await new Promise<LoadResults>((resolve, reject) => {
+      load.on('message', (message: { log?: string; results?: LoadResults }) => {
+        if (message.log) log(message.log);
+        if (message.results) resolve(message.results);
+      });
+      load.on('error', reject);
+      load.on('exit', (code) => reject(new Error(`load generator exited with ${code}`)));
+    });
+    await load.terminate();
     const results = {
       machine: {
         cpuModel: cpus()[0]?.model ?? 'unknown',
@@ -261,13 +145,13 @@ async function main(): Promise<void> {
         loadAverage1m: round(loadavg()[0] ?? 0),
         ed25519SignsPerCpuSecond: speedReference,
       },
-      parameters: { tenants: TENANTS, usersPerTenant: USERS, rate: RATE, seconds: SECONDS, inProcess: true, postgresFsync: false },
+      parameters: { tenants: TENANTS, usersPerTenant: USERS, rate: RATE, seconds: SECONDS, loadGenerator: 'worker thread of the process', postgresFsync: false },
       rssPerTenantKB: round((rssAfter - rssBefore) / 1024 / TENANTS, 1),
-      steady: { sendMs: summarize(sendLatencies), sendToSyncMs: summarize(delivered), delivered: delivered.length, sent: total },
+      steady,
       eventsPerSecond: { acrossRoomsWithoutSyncClients: withoutSync, acrossRooms, intoOneRoom },
       targets: {
         persistedPerSecond: { target: 2000, measured: acrossRooms.eventsPerSecond, met: acrossRooms.eventsPerSecond >= 2000 },
-        sendToSyncP99Ms: { target: 50, measured: round(summarize(delivered).p99), met: summarize(delivered).p99 <= 50 },
+        sendToSyncP99Ms: { target: 50, measured: round(steady.sendToSyncMs.p99), met: steady.sendToSyncMs.p99 <= 50 },
       },
     };
     mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
@@ -287,7 +171,6 @@ async function main(): Promise<void> {
     );
     log('wrote bench/results/messaging.json and messaging.svg');
   } finally {
-    syncing = false;
     await shard.stop();
     await postgres.stop();
     await agent.close();

@@ -20,6 +20,13 @@ export function openDatabase(url: string, options: { max: number; log: Logger })
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 30_000,
     application_name: 'tessera',
+    // Plan every prepared statement once: in the default mode PostgreSQL plans a statement's
+    // first five executions afresh on each connection, and with many tenants (each tenant's
+    // statements are distinct texts) most executions fell in that window — measured on the
+    // send path: 6,316 plans for 7,964 calls, 0.47 ms of planning per event. Our statements
+    // are key lookups whose plan does not depend on the values. (A pooler in between must
+    // pass this startup option on, or the role must have the setting.)
+    options: '-c plan_cache_mode=force_generic_plan',
     // Parameterised queries become named prepared statements (see preparing-client.ts).
     Client: PreparingClient as unknown as typeof pg.Client,
   });

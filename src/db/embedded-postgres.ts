@@ -14,6 +14,8 @@ export interface EmbeddedPostgresOptions {
   port?: number;
   /** Trade durability for speed (tests only). */
   fsync?: boolean;
+  /** Further `-c name=value` settings (benchmarks: e.g. pg_stat_statements). */
+  settings?: Record<string, string>;
   log: (line: string) => void;
 }
 
@@ -91,6 +93,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       '-c', 'unix_socket_directories=',
       '-c', 'max_connections=200',
       ...(options.fsync === false ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []),
+      ...Object.entries(options.settings ?? {}).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
     ],
     onLog: (message: unknown) => options.log(String(message).trimEnd()),
     onError: (error: unknown) => errors.push(String(error)),
