@@ -6,8 +6,11 @@ import type { TenantDatabase } from '../db/schema-types.ts';
 import type { SigningKey } from '../protocol/signing.ts';
 import type { AccessTokenCache } from '../services/auth/token-cache.ts';
 import type { PushRoomContext } from '../services/push/room-context.ts';
+import type { RememberedIgnoreList } from '../services/push/ignore-lists-memo.ts';
 import type { CachedPushRules } from '../services/push/rules-cache.ts';
 import type { PersistHook } from '../services/rooms/persist-hooks.ts';
+import type { RecentEvents } from '../services/rooms/recent-events.ts';
+import type { IssuedSyncToken } from '../services/sync/sync.ts';
 import type { RoomHead } from '../services/rooms/room-head.ts';
 import type { RateLimiter } from '../services/rate-limit/rate-limiter.ts';
 import type { TypingRooms } from '../services/typing/typing-rooms.ts';
@@ -52,7 +55,7 @@ export interface TenantCaches {
    * room ID → member user ID → member event ID (see services/sync/lazy-members.ts). */
   lazyLoadedMembers?: BoundedMap<string, Map<string, Map<string, string>>>;
   /** User ID → their merged and compiled push rules, checked against push_rule_versions
-   * before use (so other shards' changes are seen) and dropped on change (bounded). */
+   * every few seconds (so other shards' changes are seen) and dropped on change (bounded). */
   pushRules?: BoundedMap<string, CachedPushRules>;
   /** Room ID → what push evaluation needs of its state, valid for one state group (bounded). */
   pushRoomContexts?: BoundedMap<string, PushRoomContext>;
@@ -62,12 +65,20 @@ export interface TenantCaches {
   /** Room ID → the room's head for the send path, changed only in the room's queue (see
    * services/rooms/room-head.ts; bounded). */
   roomHeads?: BoundedMap<string, RoomHead>;
+  /** `${userId}\u0000${deviceId}` → the last sync token this shard gave the device
+   * (services/sync/sync.ts; bounded). */
+  issuedSyncTokens?: BoundedMap<string, IssuedSyncToken>;
+  /** The newest events this shard persisted, gap-free (services/rooms/recent-events.ts; bounded). */
+  recentEvents?: RecentEvents;
   /** `${kind}\u0000${userId}` → until when no presence write of that kind is needed
    * (services/presence/presence-memo.ts; bounded). */
   presenceQuiet?: BoundedMap<string, number>;
   /** User ID → their ignored users as of an account-data stream position
    * (services/account-data/ignored-users.ts; bounded). */
   ignoredUsers?: BoundedMap<string, { position: number; users: Set<string> }>;
+  /** User ID → their ignored users and when that was read, for push evaluation
+   * (services/push/ignore-lists-memo.ts; bounded). */
+  ignoreLists?: BoundedMap<string, RememberedIgnoreList>;
   /** `${userId}\u0000${deviceId}` → to_device position through which the device's inbox is
    * known to be empty (services/sync-parts/to-device.ts; bounded). */
   toDeviceEmptyThrough?: BoundedMap<string, number>;

@@ -23,12 +23,16 @@ export function validateIgnoredUserList(content: Record<string, unknown>): void 
   }
 }
 
-/** The users `userId` ignores (empty when none or when the stored list is unusable). */
-export async function ignoredUsers(tenant: TenantContext, userId: string): Promise<Set<string>> {
-  const content = await getAccountData(tenant.db, userId, null, IGNORED_USER_LIST);
+/** The users a stored m.ignored_user_list names (empty when none or when it is unusable). */
+export function ignoredUsersIn(userId: string, content: Record<string, unknown> | undefined): Set<string> {
   const users = content?.ignored_users;
   if (!isJsonObject(users)) return new Set();
   return new Set(Object.keys(users).filter((id) => id !== userId));
+}
+
+/** The users `userId` ignores (empty when none or when the stored list is unusable). */
+export async function ignoredUsers(tenant: TenantContext, userId: string): Promise<Set<string>> {
+  return ignoredUsersIn(userId, await getAccountData(tenant.db, userId, null, IGNORED_USER_LIST));
 }
 
 /** Users whose lists stay remembered per tenant (for ignoredUsersAsOf). */

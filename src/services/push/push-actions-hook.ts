@@ -22,12 +22,12 @@
 // event's thread moves to it.
 import { preparePushEvent, type PushContext } from '../../protocol/push/index.ts';
 import type { Pdu } from '../../protocol/types.ts';
-import { usersIgnoring } from '../../storage/push/event-context.ts';
 import { insertPushActionsWrite, type NewPushAction } from '../../storage/push/push-actions.ts';
 import { advanceReadMarkWrite } from '../../storage/push/read-marks.ts';
 import type { TenantContext } from '../../tenancy/context.ts';
 import type { PersistHook, PersistHookWrite, PersistingEvent } from '../rooms/persist-hooks.ts';
 import { isLocalUser, pushRoomContext, senderPowerLevel, type PushRoomContext } from './room-context.ts';
+import { usersIgnoringSender } from './ignore-lists-memo.ts';
 import { pushRulesOf } from './rules-cache.ts';
 import { threadOfEvent } from './thread-of-event.ts';
 
@@ -49,7 +49,7 @@ async function evaluateRecipients(tenant: TenantContext, pdu: Pdu, context: Push
   if (recipients.size === 0) return [];
 
   const userIds = [...recipients.keys()];
-  const [rules, ignoring] = await Promise.all([pushRulesOf(tenant, userIds), usersIgnoring(tenant.db, userIds, pdu.sender)]);
+  const [rules, ignoring] = await Promise.all([pushRulesOf(tenant, userIds), usersIgnoringSender(tenant, userIds, pdu.sender)]);
   const event = preparePushEvent(pdu);
   const senderLevel = senderPowerLevel(context, pdu.sender);
   const notifications: NewPushAction[] = [];

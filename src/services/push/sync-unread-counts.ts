@@ -2,7 +2,7 @@
 // whole room, or the main timeline only when the filter sets unread_thread_notifications)
 // and `unread_thread_notifications` (threads with unread notifications; omitted when none).
 import type { TenantContext } from '../../tenancy/context.ts';
-import { unreadCounts, type ThreadCounts } from './unread-counts.ts';
+import { unreadCounts, type KnownUnreadCounts, type ThreadCounts } from './unread-counts.ts';
 
 export interface RoomWithCounts {
   unread_notifications: ThreadCounts;
@@ -13,9 +13,9 @@ export async function addUnreadCounts(
   tenant: TenantContext,
   userId: string,
   joined: Record<string, RoomWithCounts>,
-  options: { perThread: boolean; upTo: number },
+  options: { perThread: boolean; upTo: number; known?: KnownUnreadCounts },
 ): Promise<void> {
-  const counts = await unreadCounts(tenant, userId, Object.keys(joined), { upTo: options.upTo });
+  const counts = await unreadCounts(tenant, userId, Object.keys(joined), { upTo: options.upTo, ...(options.known ? { known: options.known } : {}) });
   for (const [roomId, room] of Object.entries(joined)) {
     const c = counts.get(roomId);
     if (!c) continue;

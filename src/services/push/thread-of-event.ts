@@ -4,10 +4,10 @@
 // thread; anything else — thread roots included — is the main timeline.
 import type { Pdu } from '../../protocol/types.ts';
 import { eventRelations } from '../../storage/push/event-context.ts';
+import { MAIN_THREAD } from '../../storage/push/read-marks.ts';
 import type { TenantContext } from '../../tenancy/context.ts';
 
-/** The thread ID of the main timeline (receipts and counts). */
-export const MAIN_THREAD = 'main';
+export { MAIN_THREAD };
 
 const THREAD_REL = 'm.thread';
 const MAX_HOPS = 3;

@@ -1,10 +1,9 @@
 // Unread notification counts for /sync (`unread_notifications`, `unread_thread_notifications`):
 // per room, the notifications after the user's read marks — the latest m.read or
 // m.read.private receipt (whichever is further), unthreaded for the whole room or threaded
-// for its thread, or the user's own latest event there. Batched: three queries for any
-// number of rooms.
-import { countUnread, type ThreadCounts } from '../../storage/push/push-actions.ts';
-import { readMarks } from '../../storage/push/read-marks.ts';
+// for its thread, or the user's own latest event there. One query for any number of rooms.
+import type { ThreadCounts, UnreadByThread } from '../../storage/push/push-actions.ts';
+import { unreadAfterMarks } from '../../storage/push/unread-after-marks.ts';
 import type { TenantContext } from '../../tenancy/context.ts';
 import { MAIN_THREAD } from './thread-of-event.ts';
 
@@ -24,6 +23,13 @@ export interface UnreadCountsOptions {
   /** Count only events up to this stream position (the sync's `next_batch` events position),
    * so the counts match the timeline they are sent with. */
   upTo?: number;
+  /** Counts already read (with the sync's first query) for these rooms, up to `upTo`. */
+  known?: KnownUnreadCounts;
+}
+
+export interface KnownUnreadCounts {
+  rooms: ReadonlySet<string>;
+  counts: UnreadByThread;
 }
 
 function zero(): ThreadCounts {
@@ -39,8 +45,10 @@ export async function unreadCounts(
 ): Promise<Map<string, RoomUnreadCounts>> {
   const result = new Map<string, RoomUnreadCounts>();
   if (roomIds.length === 0) return result;
-  const marks = await readMarks(tenant.db, userId, roomIds);
-  const counts = await countUnread(tenant.db, userId, roomIds, marks, options.upTo);
+  const known = options.known;
+  const unknown = known ? roomIds.filter((id) => !known.rooms.has(id)) : roomIds;
+  const counts = unknown.length === 0 ? new Map() : await unreadAfterMarks(tenant, userId, unknown, options.upTo ?? Number.MAX_SAFE_INTEGER);
+  if (known) for (const roomId of roomIds) if (known.rooms.has(roomId) && known.counts.has(roomId)) counts.set(roomId, known.counts.get(roomId) as Map<string, ThreadCounts>);
   for (const roomId of roomIds) {
     const room: RoomUnreadCounts = { main: zero(), threads: new Map(), total: zero() };
     for (const [threadId, c] of counts.get(roomId) ?? []) {

@@ -6,6 +6,7 @@ import { matchesRoomEventFilter, type RoomEventFilter } from '../../protocol/fil
 import type { UserMembership } from '../../storage/rooms/current-state.ts';
 import { eventsInWindows, type RoomWindow, type StoredEvent } from '../../storage/rooms/events.ts';
 import type { TenantContext } from '../../tenancy/context.ts';
+import { recentEventsOf } from './recent-events.ts';
 import { filterVisibleEvents } from './visibility.ts';
 
 const MAX_ROUNDS = 3;
@@ -40,6 +41,20 @@ interface Progress {
   result: CollectedEvents;
 }
 
+/** eventsInWindows, taking windows the tenant's recent events hold from memory. */
+async function windowsOfEvents(tenant: TenantContext, windows: readonly RoomWindow[], limit: number, backwards: boolean): Promise<Map<string, StoredEvent[]>> {
+  const recent = recentEventsOf(tenant);
+  const result = new Map<string, StoredEvent[]>();
+  const unheld: RoomWindow[] = [];
+  for (const window of windows) {
+    if (window.after !== null && recent.covers(window.after, window.upTo)) result.set(window.roomId, recent.window({ ...window, after: window.after }, limit, backwards));
+    else unheld.push(window);
+  }
+  if (unheld.length === 0) return result;
+  for (const [roomId, events] of await eventsInWindows(tenant.db, unheld, limit, backwards)) result.set(roomId, events);
+  return result;
+}
+
 export async function collectRoomEvents(tenant: TenantContext, userId: string, windows: readonly RoomWindow[], options: CollectOptions): Promise<Map<string, CollectedEvents>> {
   const results = new Map<string, CollectedEvents>();
   const pending = new Map<string, Progress>();
@@ -51,7 +66,7 @@ export async function collectRoomEvents(tenant: TenantContext, userId: string, w
   }
   for (let round = 0; round < MAX_ROUNDS && pending.size > 0; round++) {
     const batch = Math.min(MAX_BATCH, round === 0 ? options.limit + 1 : (options.limit + 1) * 5 ** round);
-    const fetched = await eventsInWindows(tenant.db, [...pending.values()].map((p) => p.window), batch, options.backwards);
+    const fetched = await windowsOfEvents(tenant, [...pending.values()].map((p) => p.window), batch, options.backwards);
     const candidates = [...fetched.entries()].flatMap(([roomId, events]) =>
       events.filter((e) => !ignored(e, options.ignoredSenders) && matchesRoomEventFilter(options.filter, e.pdu, roomId)),
     );

@@ -14,6 +14,7 @@ import { setCurrentStateWrite } from '../../storage/rooms/current-state.ts';
 import type { Kysely, Transaction } from 'kysely';
 import type { TxnKey } from './event-draft.ts';
 import { prepareHookWrites } from './persist-hooks.ts';
+import { recentEventsOf } from './recent-events.ts';
 import { advanceRoomHead, dropRoomHead } from './room-head.ts';
 
 /** The room's head moved since the event was built (another shard wrote the room): build again. */
@@ -83,6 +84,7 @@ export async function persistEvent(tenant: TenantContext, event: EventToPersist)
   const hookWrites = await prepareHookWrites(tenant, { roomId, eventId: event.eventId, pdu, stateGroupBefore: event.stateGroupBefore?.id ?? null });
   const relation = relationOf(pdu);
   const isState = pdu.state_key !== undefined;
+  let replaced: string | null = null;
   /** Writes everything in one statement; `groups` are the state groups around the event. */
   const append = async (db: Kysely<TenantDatabase> | Transaction<TenantDatabase>, groups: StateGroupsOfEvent, replacesState: string | null): Promise<PersistedEvent> => {
     const alsoWrite: AlsoWrite[] = [];
@@ -113,6 +115,7 @@ export async function persistEvent(tenant: TenantContext, event: EventToPersist)
       alsoWrite,
     );
     if (streamOrdering === undefined) throw new StaleRoomHeadError(roomId);
+    replaced = replacesState;
     return { eventId: event.eventId, streamOrdering, stateGroupAfter: groups.after };
   };
 
@@ -145,5 +148,11 @@ export async function persistEvent(tenant: TenantContext, event: EventToPersist)
     builtOnVersion: event.headVersion,
     ...(event.applyRedactionTo !== undefined ? { redacted: event.applyRedactionTo } : {}),
   });
+  const recent = recentEventsOf(tenant);
+  recent.record({
+    event: { eventId: event.eventId, streamOrdering: persisted.streamOrdering, roomId, pdu, redactedBy: null, replacesState: replaced, ...(event.txn ? { txn: event.txn } : {}) },
+    ...(relation ? { relatesTo: relation } : {}),
+  });
+  if (event.applyRedactionTo !== undefined) recent.markRedacted(event.applyRedactionTo, event.eventId);
   return persisted;
 }

@@ -4,6 +4,7 @@
 import { getEvents, relationSummaries, type ChildSummary, type StoredEvent } from '../../storage/rooms/events.ts';
 import type { TenantContext } from '../../tenancy/context.ts';
 import { toClientEvent, type ClientEvent, type Viewer } from './client-event.ts';
+import { recentEventsOf } from './recent-events.ts';
 import { roomVersionsOf } from './room-versions.ts';
 
 export interface SerializeOptions {
@@ -25,7 +26,8 @@ export async function serializeEventLists(tenant: TenantContext, lists: readonly
   // Bundled aggregations (spec "Aggregations of child events"): thread summaries and the
   // newest edit (m.replace) by the original sender of each event.
   const parentIds = all.filter((e) => e.redactedBy === null).map((e) => e.eventId);
-  const summaries = await relationSummaries(tenant.db, parentIds, ['m.thread', 'm.replace']);
+  const relTypes = ['m.thread', 'm.replace'];
+  const summaries = recentEventsOf(tenant).relationSummaries(parentIds, relTypes) ?? (await relationSummaries(tenant.db, parentIds, relTypes));
   const threads = summaries.get('m.thread') ?? new Map<string, ChildSummary>();
   const edits = summaries.get('m.replace') ?? new Map<string, ChildSummary>();
   for (const summary of threads.values()) relatedIds.add(summary.latestId);

@@ -3,6 +3,7 @@
 //   in every response (they never make a long-poll return: they are state, not news);
 // - device_lists {changed, left} on incremental syncs (device-list-updates.ts), which do
 //   count as news.
+import type { KeyStock } from '../../storage/sync-head.ts';
 import type { TenantContext } from '../../tenancy/context.ts';
 import type { Viewer } from '../rooms/client-event.ts';
 import { deviceListUpdates, type DeviceListPositions, type DeviceListUpdates } from '../keys/device-list-updates.ts';
@@ -18,12 +19,12 @@ export interface E2eeKeysForSync {
 export async function e2eeKeysForSync(
   tenant: TenantContext,
   viewer: Viewer,
-  window: { since?: DeviceListPositions; upTo: DeviceListPositions; membershipMayHaveChanged?: boolean },
+  window: { since?: DeviceListPositions; upTo: DeviceListPositions; membershipMayHaveChanged?: boolean; keyStock: KeyStock },
 ): Promise<E2eeKeysForSync> {
-  const [lists, counts] = await Promise.all([
-    window.since ? deviceListUpdates(tenant, viewer.userId, window.since, window.upTo, { membershipMayHaveChanged: window.membershipMayHaveChanged }) : undefined,
-    deviceKeyCounts(tenant, viewer.userId, viewer.deviceId),
-  ]);
+  const lists = window.since
+    ? await deviceListUpdates(tenant, viewer.userId, window.since, window.upTo, { membershipMayHaveChanged: window.membershipMayHaveChanged })
+    : undefined;
+  const counts = deviceKeyCounts(window.keyStock);
   const changed = lists !== undefined && (lists.changed.length > 0 || lists.left.length > 0);
   return { ...(changed ? { deviceLists: lists } : {}), ...counts };
 }

@@ -17,7 +17,7 @@ import {
 } from '../../protocol/filters/index.ts';
 import { redactWithVersion } from '../../protocol/redaction.ts';
 import type { RoomVersion } from '../../protocol/room-versions.ts';
-import { membershipsOfUser, type UserMembership } from '../../storage/rooms/current-state.ts';
+import type { UserMembership } from '../../storage/rooms/current-state.ts';
 import { getEvents, type RoomWindow, type StoredEvent } from '../../storage/rooms/events.ts';
 import { getCurrentStateGroups } from '../../storage/rooms/rooms.ts';
 import { getEventsStateGroups, loadStateGroups, splitStateKey, stateGroupsAtPositions, stateKeyOf, type StateMap } from '../../storage/rooms/state-groups.ts';
@@ -31,7 +31,7 @@ import { ignoredUsersAsOf } from '../account-data/ignored-users.ts';
 import { addUserDataToSync, userDataForSync } from '../sync-parts/user-data.ts';
 import { addE2eeKeysToSync, e2eeKeysForSync } from '../sync-parts/e2ee-keys.ts';
 import { addToDeviceToSync, type ToDeviceEvent } from '../sync-parts/to-device.ts';
-import { currentSyncToken } from './current-token.ts';
+import { syncHead } from './current-token.ts';
 import { recordSentMembers, resetSentMembers, sentMembers } from './lazy-members.ts';
 import { roomSummaries, type RoomSummary } from './room-summary.ts';
 import { strippedStates, type StrippedEvent } from './stripped-state.ts';
@@ -240,18 +240,18 @@ function federationFormat(event: StoredEvent, version: RoomVersion | undefined):
 }
 
 export async function buildSync(tenant: TenantContext, viewer: Viewer, request: SyncRequest): Promise<SyncResult> {
-  const now = await currentSyncToken(tenant);
-  const nowPos = now.events;
   const since = request.since?.events;
+  // Positions, key stock, memberships with activity since `since`, and the unread counts of
+  // the active rooms: one query.
+  const head = await syncHead(tenant, viewer, since);
+  const { token: now, keyStock } = head;
+  const nowPos = now.events;
   const filter = request.filter;
   const options = syncFilterOptions(filter);
   const roomFilter = filter?.room;
   if (since === undefined) resetSentMembers(tenant, viewer);
 
-  // An incremental sync learns which rooms had events since `since` in the same query.
-  const memberships = (await membershipsOfUser(tenant.db, viewer.userId, since === undefined ? undefined : { after: since, upTo: nowPos })).filter(
-    (m) => !m.forgotten && roomFilterIncludesRoom(roomFilter, m.roomId),
-  );
+  const memberships = head.memberships.filter((m) => !m.forgotten && roomFilterIncludesRoom(roomFilter, m.roomId));
   const membershipByRoom = new Map(memberships.map((m) => [m.roomId, m]));
   const activeRooms = new Set(memberships.filter((m) => m.active).map((m) => m.roomId));
   const { plans, quietJoined, invites, knocks } = planRooms(memberships, since, nowPos, request, options);
@@ -366,9 +366,13 @@ export async function buildSync(tenant: TenantContext, viewer: Viewer, request: 
   // to_device part stops at the last one delivered when more remain.
   reported += await addToDeviceToSync(tenant, viewer, response, request.since, now);
   // End-to-end encryption keys: device-list changes count as news, key counts do not.
-  reported += addE2eeKeysToSync(response, await e2eeKeysForSync(tenant, viewer, { ...(request.since ? { since: request.since } : {}), upTo: now, membershipMayHaveChanged }));
+  reported += addE2eeKeysToSync(response, await e2eeKeysForSync(tenant, viewer, { ...(request.since ? { since: request.since } : {}), upTo: now, membershipMayHaveChanged, keyStock }));
   // Unread notification counts of every reported joined room (services/push).
-  await addUnreadCounts(tenant, viewer.userId, response.rooms.join, { perThread: options.unreadThreadNotifications, upTo: nowPos });
+  await addUnreadCounts(tenant, viewer.userId, response.rooms.join, {
+    perThread: options.unreadThreadNotifications,
+    upTo: nowPos,
+    known: { rooms: head.unreadRooms, counts: head.unread },
+  });
   for (const [roomId, events] of stripped) {
     // Invites from ignored users are not shown.
     const inviter = events.find((e) => e.type === MEMBER && e.state_key === viewer.userId)?.sender;

@@ -3,12 +3,15 @@
 // user is persisted or `timeout` passes, then computes again. The waiter is registered
 // before each computation, so an event committed while computing still wakes it. Nothing
 // polls the database. A request whose since token is the current position of every stream
-// (the usual next long-poll) waits first and computes only once woken or timed out.
+// (the usual next long-poll) waits first and computes only once woken or timed out. Whether
+// it is current needs no query when the token is the one this shard last gave the device and
+// no notification named the user since that response was computed (the notifier's sequence).
+import { BoundedMap } from '../../tenancy/bounded-map.ts';
 import type { TenantContext } from '../../tenancy/context.ts';
 import type { Viewer } from '../rooms/client-event.ts';
 import { buildSync, type SyncRequest, type SyncResponse } from './build-sync.ts';
 import { currentSyncToken } from './current-token.ts';
-import { SYNC_STREAMS, type SyncToken } from './sync-token.ts';
+import { encodeSyncToken, SYNC_STREAMS, type SyncToken } from './sync-token.ts';
 
 export interface SyncOptions extends SyncRequest {
   /** Longest wait in milliseconds (0: answer at once). */
@@ -25,6 +28,26 @@ export const MAX_SYNC_TIMEOUT_MS = 5 * 60_000;
  * computation per event. At ordinary rates a wake comes later than this and costs nothing. */
 export const SYNC_RECOMPUTE_INTERVAL_MS = 20;
 
+/** Devices whose last response is remembered per tenant. */
+const MAX_REMEMBERED_DEVICES = 10_000;
+
+/** The last response this shard gave the device: its next_batch and the notifier's sequence
+ * number when its computation started. */
+export interface IssuedSyncToken {
+  nextBatch: string;
+  sequence: number;
+}
+
+function issuedTokens(tenant: TenantContext): BoundedMap<string, IssuedSyncToken> {
+  return (tenant.caches.issuedSyncTokens ??= new BoundedMap(MAX_REMEMBERED_DEVICES));
+}
+
+/** Whether the since token is known to be current without reading the positions. */
+function knownCurrent(tenant: TenantContext, viewer: Viewer, since: SyncToken): boolean {
+  const issued = tenant.caches.issuedSyncTokens?.get(`${viewer.userId}\u0000${viewer.deviceId}`);
+  return issued !== undefined && !tenant.notifier.notifiedAfter(viewer.userId, issued.sequence) && issued.nextBatch === encodeSyncToken(since);
+}
+
 /** Whether a token names exactly the current position of every stream. */
 function isCurrent(since: SyncToken, now: SyncToken): boolean {
   return (Object.keys(SYNC_STREAMS) as Array<keyof SyncToken>).every((stream) => since[stream] === now[stream]);
@@ -40,7 +63,7 @@ export async function sync(tenant: TenantContext, viewer: Viewer, options: SyncO
     const waiter = tenant.notifier.wait(viewer.userId, deadline - Date.now(), options.signal);
     let current: boolean;
     try {
-      current = isCurrent(options.since, await currentSyncToken(tenant));
+      current = knownCurrent(tenant, viewer, options.since) || isCurrent(options.since, await currentSyncToken(tenant));
     } catch (error) {
       waiter.cancel();
       throw error;
@@ -54,6 +77,7 @@ export async function sync(tenant: TenantContext, viewer: Viewer, options: SyncO
     computedAt = Date.now();
     const remaining = deadline - Date.now();
     const waiter = canWait && remaining > 0 && !options.signal?.aborted ? tenant.notifier.wait(viewer.userId, remaining, options.signal) : undefined;
+    const sequence = tenant.notifier.sequence;
     let result;
     try {
       result = await buildSync(tenant, viewer, options);
@@ -63,10 +87,16 @@ export async function sync(tenant: TenantContext, viewer: Viewer, options: SyncO
     }
     if (!waiter || !result.empty) {
       waiter?.cancel();
-      return result.response;
+      return issue(tenant, viewer, result.response, sequence);
     }
     // Woken: something may have happened for this user; compute again. Timed out or
     // aborted: the empty response (its next_batch is as fresh as the last computation).
-    if (!(await waiter.promise)) return result.response;
+    if (!(await waiter.promise)) return issue(tenant, viewer, result.response, sequence);
   }
+}
+
+/** Remembers the response's token for the device's next long-poll (see knownCurrent). */
+function issue(tenant: TenantContext, viewer: Viewer, response: SyncResponse, sequence: number): SyncResponse {
+  issuedTokens(tenant).set(`${viewer.userId}\u0000${viewer.deviceId}`, { nextBatch: response.next_batch, sequence });
+  return response;
 }

@@ -127,27 +127,3 @@ export async function putFallbackKey(trx: Transaction<TenantDatabase>, userId: s
     )
     .execute();
 }
-
-/** A device's unclaimed one-time keys per algorithm and the algorithms of its fallback keys
- * that no claim has handed out yet, in one query (what every /sync needs). */
-export async function deviceKeyStock(db: Db, userId: string, deviceId: string): Promise<{ oneTimeKeys: Map<string, number>; unusedFallbacks: string[] }> {
-  const rows = await db
-    .selectFrom('one_time_keys')
-    .select([sql<string>`'otk'`.as('kind'), 'algorithm', (eb) => eb.fn.countAll<string>().as('n')])
-    .where('user_id', '=', userId)
-    .where('device_id', '=', deviceId)
-    .groupBy('algorithm')
-    .unionAll((eb) =>
-      eb
-        .selectFrom('fallback_keys')
-        .select([sql<string>`'fallback'`.as('kind'), 'algorithm', sql<string>`0`.as('n')])
-        .where('user_id', '=', userId)
-        .where('device_id', '=', deviceId)
-        .where('used', '=', false),
-    )
-    .execute();
-  return {
-    oneTimeKeys: new Map(rows.filter((r) => r.kind === 'otk').map((r) => [r.algorithm, Number(r.n)])),
-    unusedFallbacks: rows.filter((r) => r.kind === 'fallback').map((r) => r.algorithm).sort(),
-  };
-}

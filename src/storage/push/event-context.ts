@@ -1,6 +1,5 @@
 // Reads of other modules' tables that push evaluation needs, one query each: the state of a
-// room that rules look at, event relations (to find an event's thread) and who ignores a
-// sender.
+// room that rules look at, event relations (to find an event's thread) and ignore lists.
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { TenantDatabase } from '../../db/schema-types.ts';
 import type { Pdu } from '../../protocol/types.ts';
@@ -61,16 +60,15 @@ export async function eventRelations(db: Db, eventIds: readonly string[]): Promi
   return result;
 }
 
-/** Those of `userIds` whose m.ignored_user_list names `sender`. */
-export async function usersIgnoring(db: Db, userIds: readonly string[], sender: string): Promise<Set<string>> {
-  if (userIds.length === 0) return new Set();
+/** The m.ignored_user_list content of those of `userIds` who have one. */
+export async function ignoredUserListsOf(db: Db, userIds: readonly string[]): Promise<Map<string, Record<string, unknown>>> {
+  if (userIds.length === 0) return new Map();
   const rows = await db
     .selectFrom('account_data')
-    .select('user_id')
+    .select(['user_id', 'content'])
     .where('user_id', 'in', [...new Set(userIds)])
     .where('room_id', '=', '')
     .where('type', '=', 'm.ignored_user_list')
-    .where(sql<boolean>`jsonb_typeof(content -> 'ignored_users') = 'object' and (content -> 'ignored_users') ? ${sender}`)
     .execute();
-  return new Set(rows.map((r) => r.user_id));
+  return new Map(rows.map((r) => [r.user_id, r.content]));
 }

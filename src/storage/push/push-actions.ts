@@ -1,11 +1,10 @@
 // Notifications (table event_push_actions): one row per event whose push rules told a user
 // "notify", with the thread it belongs to and whether it highlights. Unread counts are the
 // rows after the user's read marks; GET /notifications pages through them newest first.
-import { sql, type Expression, type Kysely, type SqlBool, type Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { TenantDatabase } from '../../db/schema-types.ts';
 import type { PushAction } from '../../protocol/push/index.ts';
 import type { AlsoWrite } from '../rooms/append-event.ts';
-import { WHOLE_ROOM, type ReadMarks } from './read-marks.ts';
 
 type Db = Kysely<TenantDatabase> | Transaction<TenantDatabase>;
 
@@ -43,50 +42,6 @@ export interface ThreadCounts {
 
 /** Room ID → thread ('main' or a root's event ID) → unread counts; threads without any are absent. */
 export type UnreadByThread = Map<string, Map<string, ThreadCounts>>;
-
-/** Rooms per query: keeps the OR of per-room conditions to a size PostgreSQL plans well. */
-const ROOMS_PER_QUERY = 200;
-
-/**
- * Counts the user's notifications after their read marks in each room: after the whole
- * room's mark, and in a thread with a mark of its own after that one too. Each room is an
- * index range on (user_id, room_id, stream_ordering). `upTo` bounds the stream (a sync's
- * position), so counts never run ahead of the timeline they are sent with.
- */
-export async function countUnread(db: Db, userId: string, roomIds: readonly string[], marks: ReadMarks, upTo?: number): Promise<UnreadByThread> {
-  const result: UnreadByThread = new Map();
-  const rooms = [...new Set(roomIds)];
-  for (let start = 0; start < rooms.length; start += ROOMS_PER_QUERY) {
-    const chunk = rooms.slice(start, start + ROOMS_PER_QUERY);
-    let query = db
-      .selectFrom('event_push_actions')
-      .select(['room_id', 'thread_id', (eb) => eb.fn.countAll<string>().as('n'), (eb) => eb.fn.countAll<string>().filterWhere('highlight', '=', true).as('h')])
-      .where('user_id', '=', userId)
-      .where((eb) =>
-        eb.or(
-          chunk.map((roomId) => {
-            const threads = marks.get(roomId) ?? new Map<string, number>();
-            const roomMark = threads.get(WHOLE_ROOM) ?? 0;
-            const conditions: Expression<SqlBool>[] = [eb('room_id', '=', roomId), eb('stream_ordering', '>', String(roomMark))];
-            // A thread read further than the whole room: its rows up to its mark are read.
-            for (const [threadId, mark] of threads) {
-              if (threadId === WHOLE_ROOM || mark <= roomMark) continue;
-              conditions.push(eb.not(eb.and([eb('thread_id', '=', threadId), eb('stream_ordering', '<=', String(mark))])));
-            }
-            return eb.and(conditions);
-          }),
-        ),
-      )
-      .groupBy(['room_id', 'thread_id']);
-    if (upTo !== undefined) query = query.where('stream_ordering', '<=', String(upTo));
-    for (const row of await query.execute()) {
-      let threads = result.get(row.room_id);
-      if (!threads) result.set(row.room_id, (threads = new Map()));
-      threads.set(row.thread_id, { notification_count: Number(row.n), highlight_count: Number(row.h) });
-    }
-  }
-  return result;
-}
 
 export interface StoredNotification {
   eventId: string;

@@ -11,6 +11,9 @@ type Db = Kysely<TenantDatabase> | Transaction<TenantDatabase>;
 /** The thread key of marks that cover the whole room. */
 export const WHOLE_ROOM = '';
 
+/** The thread key of the main timeline (events in no thread). */
+export const MAIN_THREAD = 'main';
+
 /** The receipt types that clear notifications (spec "Marking notifications as read"). */
 export const READ_RECEIPT_TYPES: readonly string[] = ['m.read', 'm.read.private'];
 

@@ -72,48 +72,6 @@ export interface UserMembership {
   forgotten: boolean;
 }
 
-/**
- * Every room in which the user has a membership event in current state, any membership.
- * With `activity`, each room also says whether it has timeline events in (after, upTo]: what
- * an incremental sync starts from, in the same query (`active` is false without it).
- */
-export async function membershipsOfUser(
-  db: Db,
-  userId: string,
-  activity?: { after: number; upTo: number },
-): Promise<Array<UserMembership & { active: boolean }>> {
-  const rows = await db
-    .selectFrom('current_state as c')
-    .leftJoin('forgotten_rooms as f', (join) => join.onRef('f.room_id', '=', 'c.room_id').on('f.user_id', '=', userId))
-    .select(['c.room_id', 'c.membership', 'c.event_id', 'c.stream_ordering', 'f.membership_event_id'])
-    .select((eb) =>
-      activity === undefined
-        ? sql<boolean>`false`.as('active')
-        : eb
-            .exists(
-              eb
-                .selectFrom('events as e')
-                .select('e.event_id')
-                .whereRef('e.room_id', '=', 'c.room_id')
-                .where('e.stream_ordering', '>', String(activity.after))
-                .where('e.stream_ordering', '<=', String(activity.upTo))
-                .where('e.outlier', '=', false),
-            )
-            .as('active'),
-    )
-    .where('c.type', '=', 'm.room.member')
-    .where('c.state_key', '=', userId)
-    .execute();
-  return rows.map((r) => ({
-    roomId: r.room_id,
-    membership: r.membership ?? 'leave',
-    eventId: r.event_id,
-    streamOrdering: Number(r.stream_ordering),
-    forgotten: r.membership_event_id === r.event_id,
-    active: Boolean(r.active),
-  }));
-}
-
 /** The user's membership in one room (undefined: never had one). */
 export async function membershipInRoom(db: Db, roomId: string, userId: string): Promise<UserMembership | undefined> {
   const row = await db

@@ -1,0 +1,97 @@
+// Unread notification counts in one statement: the user's read marks (receipts and the
+// server's own marks, as readMarks combines them) and the notifications after them, per
+// room and thread. A row counts when it lies after the whole room's mark and after its own
+// thread's mark. The main timeline and every thread with a mark of its own are one index
+// range each on (user_id, room_id, thread_id, stream_ordering) from the greater of the two
+// marks, so notifications already read are never visited; the remaining threads (no mark
+// of their own) are read after the room's mark. One statement text for any number of rooms
+// (arrays, not IN lists): /sync runs it on every response that reports a room (a hot
+// statement, db/hot-statement.ts).
+import { HotStatement, type TenantDb } from '../../db/hot-statement.ts';
+import type { UnreadByThread } from './push-actions.ts';
+import { MAIN_THREAD, READ_RECEIPT_TYPES, WHOLE_ROOM } from './read-marks.ts';
+
+/** SQL expressions the unread-count query is built from (parameters or subqueries). */
+export interface UnreadSqlInputs {
+  user: string;
+  /** text[] of room IDs. */
+  rooms: string;
+  /** text[] of the receipt types that read. */
+  receiptTypes: string;
+  upTo: string;
+  wholeRoom: string;
+  main: string;
+}
+
+/** CTEs `unread_marks`, `unread_room_marks`, `unread_threads` and `unread` (room_id,
+ * thread_id, n, h): the counts, to be selected from by the caller. */
+export function unreadCtes(table: (name: string) => string, p: UnreadSqlInputs): string {
+  return `
+    unread_marks AS MATERIALIZED (
+      SELECT room_id, thread_id, max(mark) AS mark FROM (
+        SELECT room_id, thread_id, event_stream AS mark FROM ${table('receipts')}
+        WHERE user_id = ${p.user} AND room_id = ANY(${p.rooms}) AND receipt_type = ANY(${p.receiptTypes})
+        UNION ALL
+        SELECT room_id, thread_id, stream_ordering FROM ${table('push_read_marks')}
+        WHERE user_id = ${p.user} AND room_id = ANY(${p.rooms})
+      ) AS all_marks
+      GROUP BY room_id, thread_id
+    ), unread_room_marks AS MATERIALIZED (
+      SELECT r.room_id, coalesce((SELECT m.mark FROM unread_marks AS m WHERE m.room_id = r.room_id AND m.thread_id = ${p.wholeRoom}), 0) AS mark
+      FROM unnest(${p.rooms}) AS r(room_id)
+    ), unread_threads AS MATERIALIZED (
+      SELECT rm.room_id, t.thread_id,
+        greatest(rm.mark, coalesce((SELECT m.mark FROM unread_marks AS m WHERE m.room_id = rm.room_id AND m.thread_id = t.thread_id), 0)) AS bound
+      FROM unread_room_marks AS rm
+      CROSS JOIN LATERAL (
+        SELECT ${p.main}::text AS thread_id
+        UNION SELECT m.thread_id FROM unread_marks AS m WHERE m.room_id = rm.room_id AND m.thread_id <> ${p.wholeRoom}
+      ) AS t
+    ), unread AS (
+      SELECT b.room_id, b.thread_id, c.n, c.h
+      FROM unread_threads AS b
+      CROSS JOIN LATERAL (
+        SELECT count(*) AS n, count(*) FILTER (WHERE a.highlight) AS h FROM ${table('event_push_actions')} AS a
+        WHERE a.user_id = ${p.user} AND a.room_id = b.room_id AND a.thread_id = b.thread_id AND a.stream_ordering > b.bound AND a.stream_ordering <= ${p.upTo}
+      ) AS c
+      WHERE c.n > 0
+      UNION ALL
+      SELECT a.room_id, a.thread_id, count(*) AS n, count(*) FILTER (WHERE a.highlight) AS h
+      FROM unread_room_marks AS rm
+      JOIN ${table('event_push_actions')} AS a
+        ON a.user_id = ${p.user} AND a.room_id = rm.room_id AND (a.thread_id < ${p.main} OR a.thread_id > ${p.main})
+          AND a.stream_ordering > rm.mark AND a.stream_ordering <= ${p.upTo}
+      WHERE NOT EXISTS (SELECT 1 FROM unread_marks AS m WHERE m.room_id = a.room_id AND m.thread_id = a.thread_id)
+      GROUP BY a.room_id, a.thread_id
+    )`;
+}
+
+const UNREAD_AFTER_MARKS = new HotStatement<UnreadRow>(
+  (table) =>
+    `WITH ${unreadCtes(table, { user: '$1', rooms: '$2::text[]', receiptTypes: '$3::text[]', upTo: '$4', wholeRoom: '$5', main: '$6' })}
+    SELECT room_id, thread_id, n, h FROM unread`,
+);
+
+export interface UnreadRow {
+  room_id: string;
+  thread_id: string;
+  n: string | number;
+  h: string | number;
+}
+
+/** Rows of the unread CTE as counts. */
+export function unreadFromRows(rows: Iterable<UnreadRow>): UnreadByThread {
+  const result: UnreadByThread = new Map();
+  for (const row of rows) {
+    let threads = result.get(row.room_id);
+    if (!threads) result.set(row.room_id, (threads = new Map()));
+    threads.set(row.thread_id, { notification_count: Number(row.n), highlight_count: Number(row.h) });
+  }
+  return result;
+}
+
+/** Room ID → thread → counts of the user's notifications after their marks, up to `upTo`. */
+export async function unreadAfterMarks(tenant: TenantDb, userId: string, roomIds: readonly string[], upTo: number): Promise<UnreadByThread> {
+  if (roomIds.length === 0) return new Map();
+  return unreadFromRows(await UNREAD_AFTER_MARKS.run(tenant, [userId, [...new Set(roomIds)], READ_RECEIPT_TYPES, upTo, WHOLE_ROOM, MAIN_THREAD]));
+}

@@ -1,0 +1,110 @@
+// What every /sync computation reads first, in ONE round trip (a sync is mostly a woken
+// long-poll that delivers an event or two; each round trip costs both processes a socket
+// write and read): the positions of the streams kept in stream_positions; the syncing
+// device's key stock (unclaimed one-time keys per algorithm, algorithms of unused fallback
+// keys), which every response carries; the user's memberships, each with whether the room
+// had events since `since`; and the unread counts of the joined rooms that had, which are
+// the rooms an incremental sync usually reports.
+import { HotStatement, type TenantDb } from '../db/hot-statement.ts';
+import type { UserMembership } from './rooms/current-state.ts';
+import type { UnreadByThread } from './push/push-actions.ts';
+import { MAIN_THREAD, READ_RECEIPT_TYPES, WHOLE_ROOM } from './push/read-marks.ts';
+import { unreadCtes, unreadFromRows, type UnreadRow } from './push/unread-after-marks.ts';
+import type { StreamName } from './stream-positions.ts';
+
+export interface KeyStock {
+  oneTimeKeys: Map<string, number>;
+  unusedFallbacks: string[];
+}
+
+// $1 streams, $2 user, $3 device, $4 since (events position; null: initial sync),
+// $5 receipt types that read, $6 the whole room's thread key, $7 main's.
+const SYNC_START = new HotStatement<{
+  positions: Record<string, number> | null;
+  one_time_keys: Record<string, number> | null;
+  fallbacks: string[] | null;
+  memberships: Array<{ room_id: string; membership: string | null; event_id: string; stream_ordering: number; membership_event_id: string | null; active: boolean }> | null;
+  unread_rooms: string[];
+  unread: UnreadRow[] | null;
+}>(
+  (table) => `
+    WITH positions AS MATERIALIZED (
+      SELECT stream, position FROM ${table('stream_positions')} WHERE stream = ANY($1::text[])
+    ), upto AS MATERIALIZED (
+      SELECT coalesce((SELECT position FROM positions WHERE stream = 'events'), 0) AS events
+    ), memberships AS MATERIALIZED (
+      SELECT c.room_id, c.membership, c.event_id, c.stream_ordering, f.membership_event_id,
+        ($4::bigint IS NOT NULL AND EXISTS (
+          SELECT 1 FROM ${table('events')} AS e
+          WHERE e.room_id = c.room_id AND e.stream_ordering > $4::bigint AND e.stream_ordering <= (SELECT events FROM upto) AND NOT e.outlier
+        )) AS active
+      FROM ${table('current_state')} AS c
+      LEFT JOIN ${table('forgotten_rooms')} AS f ON f.room_id = c.room_id AND f.user_id = $2
+      WHERE c.type = 'm.room.member' AND c.state_key = $2
+    ), active_joined AS MATERIALIZED (
+      SELECT coalesce(array_agg(room_id), '{}'::text[]) AS rooms FROM memberships
+      WHERE active AND membership = 'join' AND membership_event_id IS DISTINCT FROM event_id
+    ), ${unreadCtes(table, { user: '$2', rooms: '(SELECT rooms FROM active_joined)::text[]', receiptTypes: '$5::text[]', upTo: '(SELECT events FROM upto)', wholeRoom: '$6', main: '$7' })}
+    SELECT
+      (SELECT json_object_agg(stream, position) FROM positions) AS positions,
+      (SELECT json_object_agg(algorithm, n) FROM (
+        SELECT algorithm, count(*) AS n FROM ${table('one_time_keys')} WHERE user_id = $2 AND device_id = $3 GROUP BY algorithm
+      ) AS k) AS one_time_keys,
+      (SELECT json_agg(algorithm ORDER BY algorithm) FROM ${table('fallback_keys')} WHERE user_id = $2 AND device_id = $3 AND NOT used) AS fallbacks,
+      (SELECT json_agg(m) FROM memberships AS m) AS memberships,
+      (SELECT rooms FROM active_joined) AS unread_rooms,
+      (SELECT json_agg(u) FROM unread AS u) AS unread`,
+);
+
+export interface SyncStart<S extends StreamName> {
+  positions: Record<S, number>;
+  keyStock: KeyStock;
+  /** With `active`: the room had timeline events in (since, positions.events]. */
+  memberships: Array<UserMembership & { active: boolean }>;
+  /** Unread counts of the rooms in `unreadRooms` (the active joined rooms; absent rooms have none). */
+  unread: UnreadByThread;
+  unreadRooms: ReadonlySet<string>;
+}
+
+export async function syncStart<S extends StreamName>(
+  tenant: TenantDb,
+  streams: readonly S[],
+  device: { userId: string; deviceId: string },
+  since: number | undefined,
+): Promise<SyncStart<S>> {
+  const [row] = await SYNC_START.run(tenant, [streams, device.userId, device.deviceId, since ?? null, READ_RECEIPT_TYPES, WHOLE_ROOM, MAIN_THREAD]);
+  const positions = Object.fromEntries(streams.map((s) => [s, 0])) as Record<S, number>;
+  for (const [stream, position] of Object.entries(row?.positions ?? {})) positions[stream as S] = Number(position);
+  return {
+    positions,
+    keyStock: {
+      oneTimeKeys: new Map(Object.entries(row?.one_time_keys ?? {}).map(([algorithm, n]) => [algorithm, Number(n)])),
+      unusedFallbacks: row?.fallbacks ?? [],
+    },
+    memberships: (row?.memberships ?? []).map((r) => ({
+      roomId: r.room_id,
+      membership: r.membership ?? 'leave',
+      eventId: r.event_id,
+      streamOrdering: Number(r.stream_ordering),
+      forgotten: r.membership_event_id === r.event_id,
+      active: r.active,
+    })),
+    unread: unreadFromRows(row?.unread ?? []),
+    unreadRooms: new Set(row?.unread_rooms ?? []),
+  };
+}
+
+const POSITIONS = new HotStatement<{ stream: string; position: string }>(
+  (table) => `SELECT stream, position FROM ${table('stream_positions')} WHERE stream = ANY($1::text[])`,
+);
+
+function positionsFrom<S extends StreamName>(streams: readonly S[], rows: Iterable<{ stream: string; position: string }>): Record<S, number> {
+  const positions = Object.fromEntries(streams.map((s) => [s, 0])) as Record<S, number>;
+  for (const row of rows) positions[row.stream as S] = Number(row.position);
+  return positions;
+}
+
+/** The positions of several streams (streams without a row are 0). */
+export async function streamPositions<S extends StreamName>(tenant: TenantDb, streams: readonly S[]): Promise<Record<S, number>> {
+  return positionsFrom(streams, await POSITIONS.run(tenant, [streams]));
+}
