@@ -75,7 +75,7 @@ export async function startShard(config: ShardConfig, options: StartShardOptions
       cleanups.push(() => (embedded as EmbeddedPostgresHandle).stop());
       databaseUrl = embedded.url;
     }
-    const database = openDatabase(databaseUrl, { max: config.databasePoolMax, log });
+    const database = openDatabase(databaseUrl, { max: config.databasePoolMax, lanes: config.databasePoolLanes, log });
     cleanups.push(() => database.close());
     await waitForDatabase(database.pool, config.databaseConnectTimeoutMs, describeDatabaseUrl(databaseUrl));
     await migrateControl(database.root as never);
@@ -101,6 +101,7 @@ export async function startShard(config: ShardConfig, options: StartShardOptions
     const late: { metrics?: ShardMetrics } = {};
     const tenants = new TenantManager({
       root: database.root,
+      rootFor: database.rootFor,
       log,
       idleMs: config.tenantIdleMs,
       maxLoaded: config.maxLoadedTenants,
@@ -126,7 +127,7 @@ export async function startShard(config: ShardConfig, options: StartShardOptions
       listener = undefined;
     });
 
-    const metrics = createMetrics({ loadedTenants: () => tenants.loadedCount, pool: database.pool });
+    const metrics = createMetrics({ loadedTenants: () => tenants.loadedCount, pools: database.pools });
     late.metrics = metrics;
     const admin = resolveAdminToken(config.adminToken, config.dataDir);
     if (admin.generated) log.warn({ file: admin.file }, `ADMIN_TOKEN not set: generated one and wrote it to ${admin.file}`);

@@ -15,7 +15,7 @@ export interface ShardMetrics {
   forgetTenant(tenant: string): void;
 }
 
-export function createMetrics(sources: { loadedTenants: () => number; pool: pg.Pool }): ShardMetrics {
+export function createMetrics(sources: { loadedTenants: () => number; pools: readonly pg.Pool[] }): ShardMetrics {
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry });
   const requests = new client.Counter({
@@ -46,9 +46,10 @@ export function createMetrics(sources: { loadedTenants: () => number; pool: pg.P
     labelNames: ['state'] as const,
     registers: [registry],
     collect() {
-      this.set({ state: 'total' }, sources.pool.totalCount);
-      this.set({ state: 'idle' }, sources.pool.idleCount);
-      this.set({ state: 'waiting' }, sources.pool.waitingCount);
+      const sum = (count: (pool: pg.Pool) => number): number => sources.pools.reduce((total, pool) => total + count(pool), 0);
+      this.set({ state: 'total' }, sum((pool) => pool.totalCount));
+      this.set({ state: 'idle' }, sum((pool) => pool.idleCount));
+      this.set({ state: 'waiting' }, sum((pool) => pool.waitingCount));
     },
   });
   // tenant → the label sets it has used, to remove them when the tenant unloads.

@@ -23,10 +23,10 @@ export async function ensureTenantSchemaCurrent(root: Kysely<ControlDatabase>, r
   log.info({ from: row.schema_version, to: LATEST_TENANT_MIGRATION, ms: Math.round(performance.now() - started) }, 'tenant schema migrated');
 }
 
-export async function loadTenantContext(root: Kysely<ControlDatabase>, row: TenantRow, shardLog: Logger): Promise<TenantContext> {
+export async function loadTenantContext(root: Kysely<ControlDatabase>, row: TenantRow, shardLog: Logger, tenantRoot: Kysely<ControlDatabase> = root): Promise<TenantContext> {
   const log = shardLog.child({ tenant: row.server_name });
   await ensureTenantSchemaCurrent(root, row, log);
-  const db = root.withSchema(row.schema_name) as unknown as Kysely<TenantDatabase>;
+  const db = tenantRoot.withSchema(row.schema_name) as unknown as Kysely<TenantDatabase>;
   const [keys, hosts] = await Promise.all([listSigningKeys(db), listHosts(root, row.id)]);
   const current = keys.filter((k) => k.expiredTs === null).at(-1);
   if (!current) throw new Error(`tenant ${row.server_name} has no current signing key`);

@@ -22,6 +22,8 @@ interface Entry {
 
 export interface TenantManagerOptions {
   root: Kysely<ControlDatabase>;
+  /** The root (pool lane) a tenant schema's queries use; `root` when absent. */
+  rootFor?: (schema: string) => Kysely<ControlDatabase>;
   log: Logger;
   idleMs: number;
   maxLoaded: number;
@@ -42,6 +44,7 @@ const MAX_UNKNOWN_HOSTS = 10_000;
 
 export class TenantManager {
   readonly #root: Kysely<ControlDatabase>;
+  readonly #rootFor: ((schema: string) => Kysely<ControlDatabase>) | undefined;
   readonly #log: Logger;
   readonly #idleMs: number;
   readonly #maxLoaded: number;
@@ -59,6 +62,7 @@ export class TenantManager {
 
   constructor(options: TenantManagerOptions) {
     this.#root = options.root;
+    this.#rootFor = options.rootFor;
     this.#log = options.log;
     this.#idleMs = options.idleMs;
     this.#maxLoaded = options.maxLoaded;
@@ -143,7 +147,7 @@ export class TenantManager {
   #load(entry: Entry): Promise<TenantContext> {
     if (!entry.loading) {
       const generation = this.#generation;
-      entry.loading = loadTenantContext(this.#root, entry.row, this.#log)
+      entry.loading = loadTenantContext(this.#root, entry.row, this.#log, this.#rootFor?.(entry.row.schema_name))
         .then((context) => {
           if (generation === this.#generation) entry.context = context;
           return context;
