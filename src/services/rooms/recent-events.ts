@@ -10,6 +10,11 @@
 // reach this process in any order: an event recorded ahead of a missing position waits in
 // `early` until the gap closes. A gap that does not close (a position this shard did not
 // write) restarts the log after it. Bounded: the oldest events leave first.
+//
+// Only timeline events may be recorded (persistEvent persists local, authorised events):
+// the windows served from here do not filter outliers, soft-failed or rejected events as
+// the database read does. Remote events, once federation persists them, must be recorded
+// only when they are none of those.
 import type { ChildSummary, RoomWindow, StoredEvent } from '../../storage/rooms/events.ts';
 import type { TenantContext } from '../../tenancy/context.ts';
 
@@ -59,8 +64,10 @@ export class RecentEvents {
   /** A redaction was persisted: the event, if held, now reads as redacted. */
   markRedacted(eventId: string, redactionId: string): void {
     const position = this.#positionOf.get(eventId);
-    const entry = position === undefined ? undefined : this.#byPosition.get(position);
-    if (entry) entry.event = { ...entry.event, redactedBy: redactionId };
+    // An event waiting in `early` is marked too, or it would read unredacted once appended.
+    const entry = position === undefined ? [...this.#early.values()].find((e) => e.event.eventId === eventId) : this.#byPosition.get(position);
+    // The first redaction stays, as in storage (markRedactedWrite: redacted_by IS NULL).
+    if (entry && entry.event.redactedBy === null) entry.event = { ...entry.event, redactedBy: redactionId };
   }
 
   /** Whether every event of the tenant in (after, upTo] is held. */
