@@ -22,11 +22,3 @@ export async function currentPosition(db: Kysely<TenantDatabase>, stream: Stream
   const row = await db.selectFrom('stream_positions').select('position').where('stream', '=', stream).executeTakeFirst();
   return row ? Number(row.position) : 0;
 }
-
-/** The positions of several streams in one query (streams without a row are 0). */
-export async function currentPositions<S extends StreamName>(db: Kysely<TenantDatabase>, streams: readonly S[]): Promise<Record<S, number>> {
-  const rows = await db.selectFrom('stream_positions').select(['stream', 'position']).where('stream', 'in', [...streams]).execute();
-  const result = Object.fromEntries(streams.map((s) => [s, 0])) as Record<S, number>;
-  for (const row of rows) result[row.stream as S] = Number(row.position);
-  return result;
-}

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { CURRENTLY_ACTIVE_MS, GONE_TIMEOUT_MS, IDLE_TIMEOUT_MS, presenceContent } from '../../../src/services/presence/presence-view.ts';
 import { presenceSince } from '../../../src/services/sync-parts/presence.ts';
-import { currentPositions } from '../../../src/storage/stream-positions.ts';
+import { streamPositions } from '../../../src/storage/sync-head.ts';
 import type { StoredPresence } from '../../../src/storage/presence.ts';
 import type { TenantContext } from '../../../src/tenancy/context.ts';
 import type { TestShard } from '../../helpers/shard.ts';
@@ -32,7 +32,7 @@ const ctx = (): Promise<TenantContext> => currentContext(shard, HS);
 const statusPath = (userId: string): string => `${CS}/presence/${enc(userId)}/status`;
 
 async function positions(): Promise<{ presence: number; events: number }> {
-  return currentPositions((await ctx()).db, ['presence', 'events']);
+  return streamPositions(await ctx(), ['presence', 'events']);
 }
 
 describe('setting and reading', () => {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { receiptsSince } from '../../../src/services/sync-parts/receipts.ts';
 import { currentTypingPosition, typingSince } from '../../../src/services/sync-parts/typing.ts';
 import { typingOf } from '../../../src/services/typing/typing-of.ts';
-import { currentPositions } from '../../../src/storage/stream-positions.ts';
+import { streamPositions } from '../../../src/storage/sync-head.ts';
 import type { TenantContext } from '../../../src/tenancy/context.ts';
 import type { TestShard } from '../../helpers/shard.ts';
 import { currentContext } from './helpers.ts';
@@ -39,7 +39,7 @@ async function until(check: () => Promise<boolean>, what: string): Promise<void>
 }
 
 async function receiptsPosition(): Promise<number> {
-  return (await currentPositions((await ctx()).db, ['receipts'])).receipts;
+  return (await streamPositions(await ctx(), ['receipts'])).receipts;
 }
 
 describe('typing', () => {
