@@ -298,6 +298,14 @@ describe('rules that decide', () => {
     await sendText(carol, roomId, 'ignored');
     await sendText(alice, roomId, 'not ignored');
     expect((await counts(erin, roomId)).total.notification_count).toBe(1);
+    // The list is remembered for the send path; a change on this shard applies to the next event.
+    const cleared = await erin.call('PUT', `${CS}/user/${enc(erin.userId)}/account_data/m.ignored_user_list`, { ignored_users: {} });
+    expect(cleared.status, cleared.text).toBe(200);
+    await sendText(carol, roomId, 'heard again');
+    expect((await counts(erin, roomId)).total.notification_count).toBe(2);
+    await erin.call('PUT', `${CS}/user/${enc(erin.userId)}/account_data/m.ignored_user_list`, { ignored_users: { [carol.userId]: {} } });
+    await sendText(carol, roomId, 'ignored again');
+    expect((await counts(erin, roomId)).total.notification_count).toBe(2);
   });
 
   test('an invite notifies the invitee', async () => {
