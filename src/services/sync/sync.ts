@@ -42,10 +42,13 @@ function issuedTokens(tenant: TenantContext): BoundedMap<string, IssuedSyncToken
   return (tenant.caches.issuedSyncTokens ??= new BoundedMap(MAX_REMEMBERED_DEVICES));
 }
 
-/** Whether the since token is known to be current without reading the positions. */
-function knownCurrent(tenant: TenantContext, viewer: Viewer, since: SyncToken): boolean {
+/** What this shard knows of the since token without reading the positions: 'current' (it
+ * gave the device this token and nothing was notified to the user since), 'moved' (it gave
+ * it, and a notification came since: compute at once), or 'unknown'. */
+function sinceTokenState(tenant: TenantContext, viewer: Viewer, since: SyncToken): 'current' | 'moved' | 'unknown' {
   const issued = tenant.caches.issuedSyncTokens?.get(`${viewer.userId}\u0000${viewer.deviceId}`);
-  return issued !== undefined && !tenant.notifier.notifiedAfter(viewer.userId, issued.sequence) && issued.nextBatch === encodeSyncToken(since);
+  if (issued === undefined || issued.nextBatch !== encodeSyncToken(since)) return 'unknown';
+  return tenant.notifier.notifiedAfter(viewer.userId, issued.sequence) ? 'moved' : 'current';
 }
 
 /** Whether a token names exactly the current position of every stream. */
@@ -59,11 +62,14 @@ export async function sync(tenant: TenantContext, viewer: Viewer, options: SyncO
   // A client long-polling with the token it was just given: nothing can be new, so wait
   // before computing anything (one query instead of a whole sync). The waiter is registered
   // before the positions are read, so nothing committed meanwhile is missed.
-  if (canWait && options.since !== undefined && deadline > Date.now() && !options.signal?.aborted) {
+  // A notification since the token was given most likely brought something: compute at once
+  // (if nothing is new after all, the loop below waits as usual).
+  const known = options.since === undefined ? 'unknown' : sinceTokenState(tenant, viewer, options.since);
+  if (canWait && options.since !== undefined && known !== 'moved' && deadline > Date.now() && !options.signal?.aborted) {
     const waiter = tenant.notifier.wait(viewer.userId, deadline - Date.now(), options.signal);
     let current: boolean;
     try {
-      current = knownCurrent(tenant, viewer, options.since) || isCurrent(options.since, await currentSyncToken(tenant));
+      current = known === 'current' || isCurrent(options.since, await currentSyncToken(tenant));
     } catch (error) {
       waiter.cancel();
       throw error;
