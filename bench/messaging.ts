@@ -1,7 +1,7 @@
 // Messaging benchmark: `npm run bench:messaging`. N tenants × U users, each user in 1–5
 // rooms; messages at a fixed rate over real HTTP with every user long-polling /sync.
 // Measures send latency, send→sync delivery latency (first other member to receive it),
-// the most events per second across rooms and into one room, and RSS per tenant.
+// the most events per second across rooms and into one room, and memory per tenant.
 // The shard runs in this process (rate limits off, cheap password hashing); the load
 // generator's HTTP clients run in a worker thread (lib/messaging-load.ts), off the shard's
 // event loop but on the same two cores: latencies are upper bounds.
@@ -10,6 +10,8 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import v8 from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { pino } from 'pino';
 import { Agent, request } from 'undici';
 import { loadConfig } from '../src/config/config.ts';
@@ -75,6 +77,44 @@ async function register(host: string, username: string): Promise<{ userId: strin
   return { userId: done.user_id as string, token: done.access_token as string };
 }
 
+interface Memory {
+  rssKB: number;
+  heapKB: number;
+}
+
+v8.setFlagsFromString('--expose_gc');
+const gc = runInNewContext('gc') as () => void;
+
+function measureMemory(): Memory {
+  gc();
+  const usage = process.memoryUsage();
+  return { rssKB: usage.rss / 1024, heapKB: usage.heapUsed / 1024 };
+}
+
+/** A tenant with USERS users; room r has members 0..r+1 (at least two), so users are in 1–5 rooms. */
+async function setUpTenant(host: string): Promise<User[]> {
+  const created = await request(`${adminUrl}/_tessera/admin/v1/tenants`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ server_name: host, registration: 'open' }),
+  });
+  await created.body.dump();
+  const members: User[] = [];
+  for (let u = 0; u < USERS; u++) members.push({ tenant: host, ...(await register(host, `user${u}`)), rooms: [] });
+  for (let r = 0; r < Math.min(5, USERS - 1); r++) {
+    const roomId = (await ok(host, 'POST', `${CS}/createRoom`, { preset: 'public_chat' }, members[0]?.token)).room_id as string;
+    for (let u = 0; u <= Math.min(r + 1, USERS - 1); u++) {
+      const member = members[u] as User;
+      if (u > 0) await ok(host, 'POST', `${CS}/join/${encodeURIComponent(roomId)}`, {}, member.token);
+      member.rooms.push(roomId);
+    }
+  }
+  return members;
+}
+
+let adminUrl = '';
+let adminToken = '';
+
 async function main(): Promise<void> {
   const speedReference = cpuSpeedReference();
   log(`CPU speed reference: ${speedReference} ed25519 signatures per CPU second`);
@@ -98,32 +138,18 @@ async function main(): Promise<void> {
     { log: pino({ level: 'warn' }) },
   );
   port = Number(new URL(shard.url).port);
+  adminUrl = shard.adminUrl;
+  adminToken = shard.adminToken;
   try {
-    const rssBefore = process.memoryUsage().rss;
+    // A first tenant set up like the others but not measured, so that code compiled on first
+    // use (JIT) does not count as tenant memory; memory is read after a full GC.
+    await setUpTenant('warm-up.messaging.example');
+    const before = measureMemory();
     const users: User[] = [];
-    for (let t = 0; t < TENANTS; t++) {
-      const host = `t${t}.messaging.example`;
-      const created = await request(`${shard.adminUrl}/_tessera/admin/v1/tenants`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${shard.adminToken}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ server_name: host, registration: 'open' }),
-      });
-      await created.body.dump();
-      const members: User[] = [];
-      for (let u = 0; u < USERS; u++) members.push({ tenant: host, ...(await register(host, `user${u}`)), rooms: [] });
-      // Room r has members 0..r+1 (at least two), so users are in 1–5 rooms.
-      for (let r = 0; r < Math.min(5, USERS - 1); r++) {
-        const roomId = (await ok(host, 'POST', `${CS}/createRoom`, { preset: 'public_chat' }, members[0]?.token)).room_id as string;
-        for (let u = 0; u <= Math.min(r + 1, USERS - 1); u++) {
-          const member = members[u] as User;
-          if (u > 0) await ok(host, 'POST', `${CS}/join/${encodeURIComponent(roomId)}`, {}, member.token);
-          member.rooms.push(roomId);
-        }
-      }
-      users.push(...members);
-    }
-    const rssAfter = process.memoryUsage().rss;
-    log(`${TENANTS} tenants × ${USERS} users set up; RSS +${round((rssAfter - rssBefore) / 1024 / TENANTS, 1)} KB per tenant`);
+    for (let t = 0; t < TENANTS; t++) users.push(...(await setUpTenant(`t${t}.messaging.example`)));
+    const afterSetup = measureMemory();
+    const perTenant = (after: Memory): Memory => ({ rssKB: round((after.rssKB - before.rssKB) / TENANTS, 1), heapKB: round((after.heapKB - before.heapKB) / TENANTS, 1) });
+    log(`${TENANTS} tenants × ${USERS} users set up; per tenant: RSS +${perTenant(afterSetup).rssKB} KB, heap +${perTenant(afterSetup).heapKB} KB`);
 
     const load = new Worker(new URL('./lib/messaging-load.ts', import.meta.url), { workerData: { port, users, rate: RATE, seconds: SECONDS } satisfies LoadInput });
     const { withoutSync, steady, acrossRooms, intoOneRoom } = await new Promise<LoadResults>((resolve, reject) => {
@@ -135,6 +161,9 @@ async function main(): Promise<void> {
       load.on('exit', (code) => reject(new Error(`load generator exited with ${code}`)));
     });
     await load.terminate();
+    // With the caches of traffic: room heads, push rules, recent events, sync tokens.
+    const afterTraffic = measureMemory();
+    log(`after the traffic, per tenant: RSS +${perTenant(afterTraffic).rssKB} KB, heap +${perTenant(afterTraffic).heapKB} KB`);
     const results = {
       machine: {
         cpuModel: cpus()[0]?.model ?? 'unknown',
@@ -146,7 +175,7 @@ async function main(): Promise<void> {
         ed25519SignsPerCpuSecond: speedReference,
       },
       parameters: { tenants: TENANTS, usersPerTenant: USERS, rate: RATE, seconds: SECONDS, loadGenerator: 'worker thread of the process', postgresFsync: false },
-      rssPerTenantKB: round((rssAfter - rssBefore) / 1024 / TENANTS, 1),
+      memoryPerTenant: { afterSetup: perTenant(afterSetup), afterTraffic: perTenant(afterTraffic) },
       steady,
       eventsPerSecond: { acrossRoomsWithoutSyncClients: withoutSync, acrossRooms, intoOneRoom },
       targets: {

@@ -24,8 +24,9 @@ export interface RecentEvent {
   relatesTo?: { eventId: string; relType: string };
 }
 
-/** Events kept per tenant. A woken long-poll needs the few since its last response. */
-export const RECENT_EVENTS_CAPACITY = 128;
+/** Events kept per tenant (about 1 KB each, until the tenant unloads when idle). A woken
+ * long-poll needs the few since its last response; larger windows read the database. */
+export const RECENT_EVENTS_CAPACITY = 64;
 /** Events recorded ahead of a gap before the log gives up on the gap and restarts. */
 const MAX_EARLY = 32;
 
