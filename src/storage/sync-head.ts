@@ -17,43 +17,70 @@ export interface KeyStock {
   unusedFallbacks: string[];
 }
 
-// $1 streams, $2 user, $3 device, $4 since (events position; null: initial sync),
-// $5 receipt types that read, $6 the whole room's thread key, $7 main's.
-const SYNC_START = new HotStatement<{
+interface SyncStartRow {
   positions: Record<string, number> | null;
   one_time_keys: Record<string, number> | null;
   fallbacks: string[] | null;
   memberships: Array<{ room_id: string; membership: string | null; event_id: string; stream_ordering: number; membership_event_id: string | null; active: boolean }> | null;
   unread_rooms: string[];
   unread: UnreadRow[] | null;
-}>(
-  (table) => `
+}
+
+/** SQL expressions the statement is built from (parameters, or columns of a batch). */
+interface SyncStartInputs {
+  streams: string;
+  user: string;
+  device: string;
+  /** bigint; null for an initial sync. */
+  since: string;
+  receiptTypes: string;
+  wholeRoom: string;
+  main: string;
+}
+
+function syncStartSql(table: (name: string) => string, p: SyncStartInputs): string {
+  return `
     WITH positions AS MATERIALIZED (
-      SELECT stream, position FROM ${table('stream_positions')} WHERE stream = ANY($1::text[])
+      SELECT stream, position FROM ${table('stream_positions')} WHERE stream = ANY(${p.streams})
     ), upto AS MATERIALIZED (
       SELECT coalesce((SELECT position FROM positions WHERE stream = 'events'), 0) AS events
     ), memberships AS MATERIALIZED (
       SELECT c.room_id, c.membership, c.event_id, c.stream_ordering, f.membership_event_id,
-        ($4::bigint IS NOT NULL AND EXISTS (
+        (${p.since} IS NOT NULL AND EXISTS (
           SELECT 1 FROM ${table('events')} AS e
-          WHERE e.room_id = c.room_id AND e.stream_ordering > $4::bigint AND e.stream_ordering <= (SELECT events FROM upto) AND NOT e.outlier
+          WHERE e.room_id = c.room_id AND e.stream_ordering > ${p.since} AND e.stream_ordering <= (SELECT events FROM upto) AND NOT e.outlier
         )) AS active
       FROM ${table('current_state')} AS c
-      LEFT JOIN ${table('forgotten_rooms')} AS f ON f.room_id = c.room_id AND f.user_id = $2
-      WHERE c.type = 'm.room.member' AND c.state_key = $2
+      LEFT JOIN ${table('forgotten_rooms')} AS f ON f.room_id = c.room_id AND f.user_id = ${p.user}
+      WHERE c.type = 'm.room.member' AND c.state_key = ${p.user}
     ), active_joined AS MATERIALIZED (
       SELECT coalesce(array_agg(room_id), '{}'::text[]) AS rooms FROM memberships
       WHERE active AND membership = 'join' AND membership_event_id IS DISTINCT FROM event_id
-    ), ${unreadCtes(table, { user: '$2', rooms: '(SELECT rooms FROM active_joined)::text[]', receiptTypes: '$5::text[]', upTo: '(SELECT events FROM upto)', wholeRoom: '$6', main: '$7' })}
+    ), ${unreadCtes(table, { user: p.user, rooms: '(SELECT rooms FROM active_joined)::text[]', receiptTypes: p.receiptTypes, upTo: '(SELECT events FROM upto)', wholeRoom: p.wholeRoom, main: p.main })}
     SELECT
       (SELECT json_object_agg(stream, position) FROM positions) AS positions,
       (SELECT json_object_agg(algorithm, n) FROM (
-        SELECT algorithm, count(*) AS n FROM ${table('one_time_keys')} WHERE user_id = $2 AND device_id = $3 GROUP BY algorithm
+        SELECT algorithm, count(*) AS n FROM ${table('one_time_keys')} WHERE user_id = ${p.user} AND device_id = ${p.device} GROUP BY algorithm
       ) AS k) AS one_time_keys,
-      (SELECT json_agg(algorithm ORDER BY algorithm) FROM ${table('fallback_keys')} WHERE user_id = $2 AND device_id = $3 AND NOT used) AS fallbacks,
+      (SELECT json_agg(algorithm ORDER BY algorithm) FROM ${table('fallback_keys')} WHERE user_id = ${p.user} AND device_id = ${p.device} AND NOT used) AS fallbacks,
       (SELECT json_agg(m) FROM memberships AS m) AS memberships,
       (SELECT rooms FROM active_joined) AS unread_rooms,
-      (SELECT json_agg(u) FROM unread AS u) AS unread`,
+      (SELECT json_agg(u) FROM unread AS u) AS unread`;
+}
+
+// One sync: $1 streams, $2 user, $3 device, $4 since (events position; null: initial
+// sync), $5 receipt types that read, $6 the whole room's thread key, $7 main's.
+const SYNC_START = new HotStatement<SyncStartRow>((table) =>
+  syncStartSql(table, { streams: '$1::text[]', user: '$2::text', device: '$3::text', since: '$4::bigint', receiptTypes: '$5::text[]', wholeRoom: '$6::text', main: '$7::text' }),
+);
+
+// Several syncs of one tenant at once (the members one event woke): the same for each row
+// of the arrays $2 users, $3 devices, $4 sinces, in one round trip.
+const SYNC_STARTS = new HotStatement<SyncStartRow & { i: string }>(
+  (table) => `
+    SELECT sync_batch.i, s.*
+    FROM unnest($2::text[], $3::text[], $4::bigint[]) WITH ORDINALITY AS sync_batch(user_id, device_id, since, i),
+    LATERAL (${syncStartSql(table, { streams: '$1::text[]', user: 'sync_batch.user_id', device: 'sync_batch.device_id', since: 'sync_batch.since', receiptTypes: '$5::text[]', wholeRoom: '$6::text', main: '$7::text' })}) AS s`,
 );
 
 export interface SyncStart<S extends StreamName> {
@@ -66,13 +93,27 @@ export interface SyncStart<S extends StreamName> {
   unreadRooms: ReadonlySet<string>;
 }
 
-export async function syncStart<S extends StreamName>(
-  tenant: TenantDb,
-  streams: readonly S[],
-  device: { userId: string; deviceId: string },
-  since: number | undefined,
-): Promise<SyncStart<S>> {
-  const [row] = await SYNC_START.run(tenant, [streams, device.userId, device.deviceId, since ?? null, READ_RECEIPT_TYPES, WHOLE_ROOM, MAIN_THREAD]);
+export interface SyncStartRequest {
+  userId: string;
+  deviceId: string;
+  /** The since token's events position; undefined for an initial sync. */
+  since: number | undefined;
+}
+
+/** How several devices of one tenant start a sync, in one round trip, in the order given. */
+export async function syncStarts<S extends StreamName>(tenant: TenantDb, streams: readonly S[], requests: readonly SyncStartRequest[]): Promise<Array<SyncStart<S>>> {
+  const common = [READ_RECEIPT_TYPES, WHOLE_ROOM, MAIN_THREAD];
+  if (requests.length === 1) {
+    const [request] = requests as [SyncStartRequest];
+    const [row] = await SYNC_START.run(tenant, [streams, request.userId, request.deviceId, request.since ?? null, ...common]);
+    return [fromRow(streams, row)];
+  }
+  const rows = await SYNC_STARTS.run(tenant, [streams, requests.map((r) => r.userId), requests.map((r) => r.deviceId), requests.map((r) => r.since ?? null), ...common]);
+  const byIndex = new Map(rows.map((row) => [Number(row.i), row]));
+  return requests.map((_, i) => fromRow(streams, byIndex.get(i + 1)));
+}
+
+function fromRow<S extends StreamName>(streams: readonly S[], row: SyncStartRow | undefined): SyncStart<S> {
   const positions = Object.fromEntries(streams.map((s) => [s, 0])) as Record<S, number>;
   for (const [stream, position] of Object.entries(row?.positions ?? {})) positions[stream as S] = Number(position);
   return {

@@ -11,6 +11,7 @@ import type { CachedPushRules } from '../services/push/rules-cache.ts';
 import type { PersistHook } from '../services/rooms/persist-hooks.ts';
 import type { RecentEvents } from '../services/rooms/recent-events.ts';
 import type { IssuedSyncToken } from '../services/sync/sync.ts';
+import type { PendingSyncStarts } from '../services/sync/current-token.ts';
 import type { RoomHead } from '../services/rooms/room-head.ts';
 import type { RateLimiter } from '../services/rate-limit/rate-limiter.ts';
 import type { TypingRooms } from '../services/typing/typing-rooms.ts';
@@ -65,6 +66,8 @@ export interface TenantCaches {
   /** Room ID → the room's head for the send path, changed only in the room's queue (see
    * services/rooms/room-head.ts; bounded). */
   roomHeads?: BoundedMap<string, RoomHead>;
+  /** Sync starts waiting for the end of this turn of the event loop (services/sync/current-token.ts). */
+  pendingSyncStarts?: PendingSyncStarts;
   /** `${userId}\u0000${deviceId}` → the last sync token this shard gave the device
    * (services/sync/sync.ts; bounded). */
   issuedSyncTokens?: BoundedMap<string, IssuedSyncToken>;
