@@ -68,14 +68,10 @@ function syncStartSql(table: (name: string) => string, p: SyncStartInputs): stri
       (SELECT json_agg(u) FROM unread AS u) AS unread`;
 }
 
-// One sync: $1 streams, $2 user, $3 device, $4 since (events position; null: initial
-// sync), $5 receipt types that read, $6 the whole room's thread key, $7 main's.
-const SYNC_START = new HotStatement<SyncStartRow>((table) =>
-  syncStartSql(table, { streams: '$1::text[]', user: '$2::text', device: '$3::text', since: '$4::bigint', receiptTypes: '$5::text[]', wholeRoom: '$6::text', main: '$7::text' }),
-);
-
-// Several syncs of one tenant at once (the members one event woke): the same for each row
-// of the arrays $2 users, $3 devices, $4 sinces, in one round trip.
+// The syncs of one tenant that start together (the members one event woke; often just
+// one): per row of the arrays $2 users, $3 devices and $4 since positions (events; null for
+// an initial sync), in one round trip. $1 streams, $5 receipt types that read, $6 the whole
+// room's thread key, $7 main's.
 const SYNC_STARTS = new HotStatement<SyncStartRow & { i: string }>(
   (table) => `
     SELECT sync_batch.i, s.*
@@ -102,22 +98,22 @@ export interface SyncStartRequest {
 
 /** How several devices of one tenant start a sync, in one round trip, in the order given. */
 export async function syncStarts<S extends StreamName>(tenant: TenantDb, streams: readonly S[], requests: readonly SyncStartRequest[]): Promise<Array<SyncStart<S>>> {
-  const common = [READ_RECEIPT_TYPES, WHOLE_ROOM, MAIN_THREAD];
-  if (requests.length === 1) {
-    const [request] = requests as [SyncStartRequest];
-    const [row] = await SYNC_START.run(tenant, [streams, request.userId, request.deviceId, request.since ?? null, ...common]);
-    return [fromRow(streams, row)];
-  }
-  const rows = await SYNC_STARTS.run(tenant, [streams, requests.map((r) => r.userId), requests.map((r) => r.deviceId), requests.map((r) => r.since ?? null), ...common]);
+  const rows = await SYNC_STARTS.run(tenant, [
+    streams,
+    requests.map((r) => r.userId),
+    requests.map((r) => r.deviceId),
+    requests.map((r) => r.since ?? null),
+    READ_RECEIPT_TYPES,
+    WHOLE_ROOM,
+    MAIN_THREAD,
+  ]);
   const byIndex = new Map(rows.map((row) => [Number(row.i), row]));
   return requests.map((_, i) => fromRow(streams, byIndex.get(i + 1)));
 }
 
 function fromRow<S extends StreamName>(streams: readonly S[], row: SyncStartRow | undefined): SyncStart<S> {
-  const positions = Object.fromEntries(streams.map((s) => [s, 0])) as Record<S, number>;
-  for (const [stream, position] of Object.entries(row?.positions ?? {})) positions[stream as S] = Number(position);
   return {
-    positions,
+    positions: positionsFrom(streams, Object.entries(row?.positions ?? {})),
     keyStock: {
       oneTimeKeys: new Map(Object.entries(row?.one_time_keys ?? {}).map(([algorithm, n]) => [algorithm, Number(n)])),
       unusedFallbacks: row?.fallbacks ?? [],
@@ -139,13 +135,14 @@ const POSITIONS = new HotStatement<{ stream: string; position: string }>(
   (table) => `SELECT stream, position FROM ${table('stream_positions')} WHERE stream = ANY($1::text[])`,
 );
 
-function positionsFrom<S extends StreamName>(streams: readonly S[], rows: Iterable<{ stream: string; position: string }>): Record<S, number> {
+/** Stream → position for each stream named (0 for those without one). */
+function positionsFrom<S extends StreamName>(streams: readonly S[], found: Iterable<readonly [string, string | number]>): Record<S, number> {
   const positions = Object.fromEntries(streams.map((s) => [s, 0])) as Record<S, number>;
-  for (const row of rows) positions[row.stream as S] = Number(row.position);
+  for (const [stream, position] of found) positions[stream as S] = Number(position);
   return positions;
 }
 
 /** The positions of several streams (streams without a row are 0). */
 export async function streamPositions<S extends StreamName>(tenant: TenantDb, streams: readonly S[]): Promise<Record<S, number>> {
-  return positionsFrom(streams, await POSITIONS.run(tenant, [streams]));
+  return positionsFrom(streams, (await POSITIONS.run(tenant, [streams])).map((row) => [row.stream, row.position] as const));
 }

@@ -7,8 +7,6 @@ import { eventRelations } from '../../storage/push/event-context.ts';
 import { MAIN_THREAD } from '../../storage/push/read-marks.ts';
 import type { TenantContext } from '../../tenancy/context.ts';
 
-export { MAIN_THREAD };
-
 const THREAD_REL = 'm.thread';
 const MAX_HOPS = 3;
 

@@ -5,7 +5,7 @@
 import type { ThreadCounts, UnreadByThread } from '../../storage/push/push-actions.ts';
 import { unreadAfterMarks } from '../../storage/push/unread-after-marks.ts';
 import type { TenantContext } from '../../tenancy/context.ts';
-import { MAIN_THREAD } from './thread-of-event.ts';
+import { MAIN_THREAD } from '../../storage/push/read-marks.ts';
 
 export type { ThreadCounts } from '../../storage/push/push-actions.ts';
 
@@ -47,11 +47,11 @@ export async function unreadCounts(
   if (roomIds.length === 0) return result;
   const known = options.known;
   const unknown = known ? roomIds.filter((id) => !known.rooms.has(id)) : roomIds;
-  const counts = unknown.length === 0 ? new Map() : await unreadAfterMarks(tenant, userId, unknown, options.upTo ?? Number.MAX_SAFE_INTEGER);
-  if (known) for (const roomId of roomIds) if (known.rooms.has(roomId) && known.counts.has(roomId)) counts.set(roomId, known.counts.get(roomId) as Map<string, ThreadCounts>);
+  const read: UnreadByThread = unknown.length === 0 ? new Map() : await unreadAfterMarks(tenant, userId, unknown, options.upTo ?? Number.MAX_SAFE_INTEGER);
+  const countsOf = (roomId: string) => (known?.rooms.has(roomId) ? known.counts : read).get(roomId);
   for (const roomId of roomIds) {
     const room: RoomUnreadCounts = { main: zero(), threads: new Map(), total: zero() };
-    for (const [threadId, c] of counts.get(roomId) ?? []) {
+    for (const [threadId, c] of countsOf(roomId) ?? []) {
       if (threadId === MAIN_THREAD) room.main = c;
       else room.threads.set(threadId, c);
       room.total = {

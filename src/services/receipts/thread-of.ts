@@ -5,10 +5,10 @@
 import { MatrixError } from '../../errors/matrix-error.ts';
 import { isJsonObject } from '../../protocol/json-object.ts';
 import { parseEventId } from '../../protocol/ids.ts';
+import { MAIN_THREAD } from '../../storage/push/read-marks.ts';
 import { getEvent, type StoredEvent } from '../../storage/rooms/events.ts';
 import type { TenantContext } from '../../tenancy/context.ts';
 
-export const MAIN_THREAD = 'main';
 const MAX_HOPS = 3;
 
 /** The thread_id of a receipt request: undefined (unthreaded), "main" or an event ID. */

@@ -13,6 +13,11 @@ export interface Viewer {
   deviceId: string;
 }
 
+/** The key of per-device memos in TenantCaches: `${userId}\u0000${deviceId}`. */
+export function deviceKey(viewer: Viewer): string {
+  return `${viewer.userId}\u0000${viewer.deviceId}`;
+}
+
 export interface ClientEventContext {
   roomVersion: RoomVersion;
   /** Now, for unsigned.age. */

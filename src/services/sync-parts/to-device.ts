@@ -8,7 +8,7 @@
 import { takeToDeviceInbox } from '../../storage/to-device.ts';
 import { BoundedMap } from '../../tenancy/bounded-map.ts';
 import type { TenantContext } from '../../tenancy/context.ts';
-import type { Viewer } from '../rooms/client-event.ts';
+import { deviceKey, type Viewer } from '../rooms/client-event.ts';
 import { encodeSyncToken, parseSyncToken, type SyncToken } from '../sync/sync-token.ts';
 
 /** Devices whose empty inbox a shard remembers (per tenant). */
@@ -39,7 +39,7 @@ export async function toDeviceForSync(tenant: TenantContext, viewer: Viewer, ran
   // only what exists, so later messages are not skipped.
   const acked = range.since === undefined ? 0 : Math.min(range.since, range.upTo);
   // The inbox is known empty through a position no message has been sent past: skip the query.
-  const device = `${viewer.userId}\u0000${viewer.deviceId}`;
+  const device = deviceKey(viewer);
   const emptyThrough = tenant.caches.toDeviceEmptyThrough?.get(device);
   if (range.since !== undefined && emptyThrough !== undefined && range.upTo <= emptyThrough) return { events: [], position: range.upTo };
   const messages = await takeToDeviceInbox(tenant.db, viewer.userId, viewer.deviceId, { after: acked, upTo: range.upTo, limit: TO_DEVICE_SYNC_LIMIT + 1 });

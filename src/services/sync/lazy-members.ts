@@ -6,7 +6,7 @@
 // some member events again, which the spec allows.
 import { BoundedMap } from '../../tenancy/bounded-map.ts';
 import type { TenantContext } from '../../tenancy/context.ts';
-import type { Viewer } from '../rooms/client-event.ts';
+import { deviceKey, type Viewer } from '../rooms/client-event.ts';
 
 const MAX_DEVICES = 10_000;
 
@@ -17,21 +17,17 @@ function cacheOf(tenant: TenantContext): BoundedMap<string, DeviceMembers> {
   return tenant.caches.lazyLoadedMembers;
 }
 
-function keyOf(viewer: Viewer): string {
-  return `${viewer.userId}\u0000${viewer.deviceId}`;
-}
-
 /** Per room: member user ID → member event ID last sent to this device. */
 export function sentMembers(tenant: TenantContext, viewer: Viewer): DeviceMembers {
   const cache = cacheOf(tenant);
-  let members = cache.get(keyOf(viewer));
-  if (!members) cache.set(keyOf(viewer), (members = new Map()));
+  let members = cache.get(deviceKey(viewer));
+  if (!members) cache.set(deviceKey(viewer), (members = new Map()));
   return members;
 }
 
 /** An initial sync: the device knows nothing yet. */
 export function resetSentMembers(tenant: TenantContext, viewer: Viewer): void {
-  cacheOf(tenant).delete(keyOf(viewer));
+  cacheOf(tenant).delete(deviceKey(viewer));
 }
 
 export function recordSentMembers(tenant: TenantContext, viewer: Viewer, roomId: string, members: Iterable<[userId: string, eventId: string]>): void {

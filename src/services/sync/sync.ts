@@ -8,7 +8,7 @@
 // no notification named the user since that response was computed (the notifier's sequence).
 import { BoundedMap } from '../../tenancy/bounded-map.ts';
 import type { TenantContext } from '../../tenancy/context.ts';
-import type { Viewer } from '../rooms/client-event.ts';
+import { deviceKey, type Viewer } from '../rooms/client-event.ts';
 import { buildSync, type SyncRequest, type SyncResponse } from './build-sync.ts';
 import { currentSyncToken } from './current-token.ts';
 import { encodeSyncToken, SYNC_STREAMS, type SyncToken } from './sync-token.ts';
@@ -46,7 +46,7 @@ function issuedTokens(tenant: TenantContext): BoundedMap<string, IssuedSyncToken
  * gave the device this token and nothing was notified to the user since), 'moved' (it gave
  * it, and a notification came since: compute at once), or 'unknown'. */
 function sinceTokenState(tenant: TenantContext, viewer: Viewer, since: SyncToken): 'current' | 'moved' | 'unknown' {
-  const issued = tenant.caches.issuedSyncTokens?.get(`${viewer.userId}\u0000${viewer.deviceId}`);
+  const issued = tenant.caches.issuedSyncTokens?.get(deviceKey(viewer));
   if (issued === undefined || issued.nextBatch !== encodeSyncToken(since)) return 'unknown';
   return tenant.notifier.notifiedAfter(viewer.userId, issued.sequence) ? 'moved' : 'current';
 }
@@ -101,8 +101,8 @@ export async function sync(tenant: TenantContext, viewer: Viewer, options: SyncO
   }
 }
 
-/** Remembers the response's token for the device's next long-poll (see knownCurrent). */
+/** Remembers the response's token for the device's next long-poll (see sinceTokenState). */
 function issue(tenant: TenantContext, viewer: Viewer, response: SyncResponse, sequence: number): SyncResponse {
-  issuedTokens(tenant).set(`${viewer.userId}\u0000${viewer.deviceId}`, { nextBatch: response.next_batch, sequence });
+  issuedTokens(tenant).set(deviceKey(viewer), { nextBatch: response.next_batch, sequence });
   return response;
 }
