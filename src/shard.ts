@@ -101,7 +101,7 @@ export async function startShard(config: ShardConfig, options: StartShardOptions
     const late: { metrics?: ShardMetrics } = {};
     const tenants = new TenantManager({
       root: database.root,
-      rootFor: database.rootFor,
+      laneFor: database.laneFor,
       log,
       idleMs: config.tenantIdleMs,
       maxLoaded: config.maxLoadedTenants,

@@ -1,9 +1,11 @@
-// The process's pg connections and root Kysely. Tenants use `rootFor(schema).withSchema(schema)`;
-// nothing ever opens a pool per tenant: the connections are split into a few lanes
-// (see openDatabase), each serving a share of the tenants.
+// The process's pg connections and root Kysely. Tenants use `laneFor(schema)`: its root
+// `.withSchema(schema)` and its pipelined connection; nothing ever opens a pool per tenant:
+// the connections are split into a few lanes (see openDatabase), each serving a share of
+// the tenants.
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Logger } from 'pino';
+import { PIPELINE_LOCK_TIMEOUT_MS, Pipeline } from './pipeline.ts';
 import { PreparingClient } from './preparing-client.ts';
 import type { ControlDatabase } from './schema-types.ts';
 
@@ -14,25 +16,36 @@ export interface Database {
   /** Every lane's pool (metrics). */
   pools: readonly pg.Pool[];
   root: Kysely<ControlDatabase>;
-  /** The root whose lane serves a tenant schema. */
-  rootFor(schema: string): Kysely<ControlDatabase>;
+  /** The lane that serves a tenant schema. */
+  laneFor(schema: string): Lane;
   close(): Promise<void>;
 }
 
+/** A share of the connections: a pool (any query, transactions) and one pipelined
+ * connection for the hottest single statements (pipeline.ts). */
+export interface Lane {
+  root: Kysely<ControlDatabase>;
+  pipeline: Pipeline;
+}
+
+const CONNECTION = {
+  connectionTimeoutMillis: 5_000,
+  application_name: 'tessera',
+  // Plan every prepared statement once: in the default mode PostgreSQL plans a statement's
+  // first five executions afresh on each connection, and with many tenants (each tenant's
+  // statements are distinct texts) most executions fell in that window — measured on the
+  // send path: 6,316 plans for 7,964 calls, 0.47 ms of planning per event. Our statements
+  // are key lookups whose plan does not depend on the values. (A pooler in between must
+  // pass this startup option on, or the role must have the setting.)
+  options: '-c plan_cache_mode=force_generic_plan',
+} as const;
+
 function openPool(url: string, max: number, log: Logger): pg.Pool {
   const pool = new pg.Pool({
+    ...CONNECTION,
     connectionString: url,
     max,
-    connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 30_000,
-    application_name: 'tessera',
-    // Plan every prepared statement once: in the default mode PostgreSQL plans a statement's
-    // first five executions afresh on each connection, and with many tenants (each tenant's
-    // statements are distinct texts) most executions fell in that window — measured on the
-    // send path: 6,316 plans for 7,964 calls, 0.47 ms of planning per event. Our statements
-    // are key lookups whose plan does not depend on the values. (A pooler in between must
-    // pass this startup option on, or the role must have the setting.)
-    options: '-c plan_cache_mode=force_generic_plan',
     // Parameterised queries become named prepared statements (see preparing-client.ts).
     Client: PreparingClient as unknown as typeof pg.Client,
   });
@@ -67,17 +80,21 @@ export function openDatabase(url: string, options: { max: number; lanes?: number
   const lanes = Math.max(1, Math.min(options.lanes ?? 1, Math.floor(options.max / MIN_LANE_CONNECTIONS)));
   const perLane = Math.ceil(options.max / lanes);
   const pools = Array.from({ length: lanes }, () => openPool(url, perLane, options.log));
-  const roots = pools.map((pool) => new Kysely<ControlDatabase>({ dialect: new PostgresDialect({ pool }) }));
+  const pipelineConfig = { ...CONNECTION, connectionString: url, options: `${CONNECTION.options} -c lock_timeout=${PIPELINE_LOCK_TIMEOUT_MS}` };
+  const laneList: Lane[] = pools.map((pool) => ({
+    root: new Kysely<ControlDatabase>({ dialect: new PostgresDialect({ pool }) }),
+    pipeline: new Pipeline(pipelineConfig, options.log),
+  }));
   let closed = false;
   return {
     pool: pools[0] as pg.Pool,
     pools,
-    root: roots[0] as Kysely<ControlDatabase>,
-    rootFor: (schema) => roots[laneOf(schema, lanes)] as Kysely<ControlDatabase>,
+    root: (laneList[0] as Lane).root,
+    laneFor: (schema) => laneList[laneOf(schema, lanes)] as Lane,
     async close() {
       if (closed) return;
       closed = true;
-      await Promise.all(roots.map((root) => root.destroy()));
+      await Promise.all(laneList.flatMap((lane) => [lane.root.destroy(), lane.pipeline.close()]));
     },
   };
 }

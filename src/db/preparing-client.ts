@@ -48,8 +48,13 @@ export class PreparingClient extends pg.Client {
    * CloseComplete answer is ignored by pg). */
   #forget(text: string, name: string): void {
     this.#names.delete(text);
-    const connection = (this as unknown as { connection?: { parsedStatements?: Record<string, unknown>; close?: (message: { type: 'S'; name: string }) => void } }).connection;
+    const connection = (
+      this as unknown as {
+        connection?: { parsedStatements?: Record<string, unknown>; submittedNamedStatements?: Record<string, unknown>; close?: (message: { type: 'S'; name: string }) => void };
+      }
+    ).connection;
     if (connection?.parsedStatements) delete connection.parsedStatements[name];
+    if (connection?.submittedNamedStatements) delete connection.submittedNamedStatements[name];
     connection?.close?.({ type: 'S', name });
   }
 

@@ -2,6 +2,7 @@
 // as the first argument of every service function; nothing reads a "current tenant" global.
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
+import type { StatementRunner } from '../db/pipeline.ts';
 import type { TenantDatabase } from '../db/schema-types.ts';
 import type { SigningKey } from '../protocol/signing.ts';
 import type { AccessTokenCache } from '../services/auth/token-cache.ts';
@@ -92,6 +93,9 @@ export interface TenantContext {
   readonly serverName: string;
   readonly schema: string;
   readonly db: Kysely<TenantDatabase>;
+  /** The hottest single statements (a message's append, sync starts): pipelined with the
+   * lane's other tenants' statements (db/pipeline.ts). Never a transaction. */
+  readonly pipeline: StatementRunner;
   readonly signingKeys: TenantSigningKeys;
   readonly config: TenantConfig;
   readonly log: Logger;

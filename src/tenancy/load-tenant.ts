@@ -4,6 +4,8 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { ControlDatabase, TenantDatabase, TenantRow } from '../db/schema-types.ts';
 import { migrateTenantSchema } from '../db/migrate.ts';
+import type { Lane } from '../db/database.ts';
+import { unpipelined } from '../db/pipeline.ts';
 import { LATEST_TENANT_MIGRATION } from '../../migrations/index.ts';
 import { listHosts, updateTenant } from '../storage/control/tenants.ts';
 import { listSigningKeys } from '../storage/signing-keys.ts';
@@ -23,10 +25,11 @@ export async function ensureTenantSchemaCurrent(root: Kysely<ControlDatabase>, r
   log.info({ from: row.schema_version, to: LATEST_TENANT_MIGRATION, ms: Math.round(performance.now() - started) }, 'tenant schema migrated');
 }
 
-export async function loadTenantContext(root: Kysely<ControlDatabase>, row: TenantRow, shardLog: Logger, tenantRoot: Kysely<ControlDatabase> = root): Promise<TenantContext> {
+/** `lane`: the pool lane serving the tenant's schema (database.ts); the root pool without pipelining when absent. */
+export async function loadTenantContext(root: Kysely<ControlDatabase>, row: TenantRow, shardLog: Logger, lane?: Lane): Promise<TenantContext> {
   const log = shardLog.child({ tenant: row.server_name });
   await ensureTenantSchemaCurrent(root, row, log);
-  const db = tenantRoot.withSchema(row.schema_name) as unknown as Kysely<TenantDatabase>;
+  const db = (lane?.root ?? root).withSchema(row.schema_name) as unknown as Kysely<TenantDatabase>;
   const [keys, hosts] = await Promise.all([listSigningKeys(db), listHosts(root, row.id)]);
   const current = keys.filter((k) => k.expiredTs === null).at(-1);
   if (!current) throw new Error(`tenant ${row.server_name} has no current signing key`);
@@ -35,6 +38,7 @@ export async function loadTenantContext(root: Kysely<ControlDatabase>, row: Tena
     serverName: row.server_name,
     schema: row.schema_name,
     db,
+    pipeline: lane?.pipeline ?? unpipelined(root as unknown as Kysely<unknown>),
     signingKeys: {
       current: signingKeyFromSeed(current.keyId, current.seed),
       old: keys

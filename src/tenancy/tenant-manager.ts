@@ -3,6 +3,7 @@
 // An idle tenant costs nothing here but its control row in PostgreSQL.
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
+import type { Lane } from '../db/database.ts';
 import type { ControlDatabase, TenantRow } from '../db/schema-types.ts';
 import { isDatabaseUnavailable } from '../db/errors.ts';
 import { MatrixError, databaseUnavailable } from '../errors/matrix-error.ts';
@@ -22,8 +23,8 @@ interface Entry {
 
 export interface TenantManagerOptions {
   root: Kysely<ControlDatabase>;
-  /** The root (pool lane) a tenant schema's queries use; `root` when absent. */
-  rootFor?: (schema: string) => Kysely<ControlDatabase>;
+  /** The pool lane a tenant schema's queries use; `root` without a pipeline when absent. */
+  laneFor?: (schema: string) => Lane;
   log: Logger;
   idleMs: number;
   maxLoaded: number;
@@ -44,7 +45,7 @@ const MAX_UNKNOWN_HOSTS = 10_000;
 
 export class TenantManager {
   readonly #root: Kysely<ControlDatabase>;
-  readonly #rootFor: ((schema: string) => Kysely<ControlDatabase>) | undefined;
+  readonly #laneFor: ((schema: string) => Lane) | undefined;
   readonly #log: Logger;
   readonly #idleMs: number;
   readonly #maxLoaded: number;
@@ -62,7 +63,7 @@ export class TenantManager {
 
   constructor(options: TenantManagerOptions) {
     this.#root = options.root;
-    this.#rootFor = options.rootFor;
+    this.#laneFor = options.laneFor;
     this.#log = options.log;
     this.#idleMs = options.idleMs;
     this.#maxLoaded = options.maxLoaded;
@@ -147,7 +148,7 @@ export class TenantManager {
   #load(entry: Entry): Promise<TenantContext> {
     if (!entry.loading) {
       const generation = this.#generation;
-      entry.loading = loadTenantContext(this.#root, entry.row, this.#log, this.#rootFor?.(entry.row.schema_name))
+      entry.loading = loadTenantContext(this.#root, entry.row, this.#log, this.#laneFor?.(entry.row.schema_name))
         .then((context) => {
           if (generation === this.#generation) entry.context = context;
           return context;

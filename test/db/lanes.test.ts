@@ -23,12 +23,12 @@ describe('pool lanes', () => {
 
   test('a schema always gets the same root; schemas spread over all lanes', async () => {
     const db = openDatabase(URL, { max: 20, lanes: 5, log });
-    expect(db.rootFor('t_17')).toBe(db.rootFor('t_17'));
+    expect(db.laneFor('t_17')).toBe(db.laneFor('t_17'));
     const counts = new Map<number, number>();
     for (let i = 0; i < 1000; i++) counts.set(laneOf(`t_${i}`, 5), (counts.get(laneOf(`t_${i}`, 5)) ?? 0) + 1);
     expect([...counts.keys()].sort()).toEqual([0, 1, 2, 3, 4]);
     for (const n of counts.values()) expect(n).toBeGreaterThan(100);
-    expect(new Set(Array.from({ length: 50 }, (_, i) => db.rootFor(`t_${i}`))).size).toBe(5);
+    expect(new Set(Array.from({ length: 50 }, (_, i) => db.laneFor(`t_${i}`))).size).toBe(5);
     await db.close();
   });
 });

@@ -79,8 +79,8 @@ async function prepare(tenant: TenantContext, event: PersistingEvent): Promise<P
   const threadId = await threadOfEvent(tenant, pdu);
   const notifiedTs = Date.now();
   return [
-    ...(notifications.length > 0 ? [insertPushActionsWrite(tenant.schema, { eventId: event.eventId, roomId, threadId, notifiedTs, recipients: notifications })] : []),
-    ...(senderIsLocal ? [advanceReadMarkWrite(tenant.schema, { userId: pdu.sender, roomId, threadId })] : []),
+    ...(notifications.length > 0 ? [insertPushActionsWrite({ eventId: event.eventId, roomId, threadId, notifiedTs, recipients: notifications })] : []),
+    ...(senderIsLocal ? [advanceReadMarkWrite({ userId: pdu.sender, roomId, threadId })] : []),
   ];
 }
 

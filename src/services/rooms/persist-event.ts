@@ -12,6 +12,7 @@ import { markRedactedWrite } from '../../storage/rooms/events.ts';
 import { createStateGroup, loadStateGroup, loadStateGroups, stateKeyOf, type StateMap } from '../../storage/rooms/state-groups.ts';
 import { setCurrentStateWrite } from '../../storage/rooms/current-state.ts';
 import type { Kysely, Transaction } from 'kysely';
+import type { StatementRunner } from '../../db/pipeline.ts';
 import type { TxnKey } from './event-draft.ts';
 import { prepareHookWrites } from './persist-hooks.ts';
 import { recentEventsOf } from './recent-events.ts';
@@ -86,13 +87,13 @@ export async function persistEvent(tenant: TenantContext, event: EventToPersist)
   const isState = pdu.state_key !== undefined;
   let replaced: string | null = null;
   /** Writes everything in one statement; `groups` are the state groups around the event. */
-  const append = async (db: Kysely<TenantDatabase> | Transaction<TenantDatabase>, groups: StateGroupsOfEvent, replacesState: string | null): Promise<PersistedEvent> => {
+  const append = async (db: Kysely<TenantDatabase> | Transaction<TenantDatabase>, groups: StateGroupsOfEvent, replacesState: string | null, pipeline?: StatementRunner): Promise<PersistedEvent> => {
     const alsoWrite: AlsoWrite[] = [];
-    if (event.applyRedactionTo !== undefined) alsoWrite.push(markRedactedWrite(tenant.schema, roomId, event.applyRedactionTo, event.eventId));
+    if (event.applyRedactionTo !== undefined) alsoWrite.push(markRedactedWrite(roomId, event.applyRedactionTo, event.eventId));
     if (pdu.state_key !== undefined) {
       const membership = pdu.type === 'm.room.member' ? (pdu.content as { membership?: unknown }).membership : undefined;
       alsoWrite.push(
-        setCurrentStateWrite(tenant.schema, roomId, { type: pdu.type, stateKey: pdu.state_key, eventId: event.eventId, membership: typeof membership === 'string' ? membership : null }),
+        setCurrentStateWrite(roomId, { type: pdu.type, stateKey: pdu.state_key, eventId: event.eventId, membership: typeof membership === 'string' ? membership : null }),
       );
     }
     alsoWrite.push(...hookWrites);
@@ -113,6 +114,7 @@ export async function persistEvent(tenant: TenantContext, event: EventToPersist)
         headVersion: event.headVersion,
       },
       alsoWrite,
+      pipeline,
     );
     if (streamOrdering === undefined) throw new StaleRoomHeadError(roomId);
     replaced = replacesState;
@@ -123,7 +125,7 @@ export async function persistEvent(tenant: TenantContext, event: EventToPersist)
   try {
     if (!isState && event.stateGroupBefore !== null) {
       // A message: no new state group, so the one statement is the whole write.
-      persisted = await append(tenant.db, { before: event.stateGroupBefore, after: event.stateGroupBefore }, null);
+      persisted = await append(tenant.db, { before: event.stateGroupBefore, after: event.stateGroupBefore }, null, tenant.pipeline);
     } else {
       persisted = await tenant.db.transaction().execute(async (trx) => {
         const groups = await stateGroupsFor(trx, event);

@@ -1,7 +1,7 @@
 // Notifications (table event_push_actions): one row per event whose push rules told a user
 // "notify", with the thread it belongs to and whether it highlights. Unread counts are the
 // rows after the user's read marks; GET /notifications pages through them newest first.
-import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { TenantDatabase } from '../../db/schema-types.ts';
 import type { PushAction } from '../../protocol/push/index.ts';
 import type { AlsoWrite } from '../rooms/append-event.ts';
@@ -24,15 +24,19 @@ export interface PushActionsOfEvent {
 }
 
 /** insertPushActions as part of the event's append statement (storage/rooms/append-event.ts). */
-export function insertPushActionsWrite(schema: string, event: Omit<PushActionsOfEvent, 'streamOrdering'>): AlsoWrite {
+export function insertPushActionsWrite(event: Omit<PushActionsOfEvent, 'streamOrdering'>): AlsoWrite {
   const users = event.recipients.map((r) => r.userId);
   const highlights = event.recipients.map((r) => r.highlight);
   const actions = event.recipients.map((r) => JSON.stringify(r.actions));
-  return ({ from, position }) => sql`
-    INSERT INTO ${sql.table(`${schema}.event_push_actions`)} (user_id, event_id, room_id, thread_id, stream_ordering, highlight, actions, notified_ts)
-    SELECT r.user_id, ${event.eventId}, ${event.roomId}, ${event.threadId}, ${position}, r.highlight, r.actions::jsonb, ${event.notifiedTs}
-    FROM ${from}, unnest(${users}::text[], ${highlights}::boolean[], ${actions}::text[]) AS r(user_id, highlight, actions)
-    ON CONFLICT (user_id, event_id) DO NOTHING`;
+  return {
+    kind: 'push-actions',
+    sql: ({ table, value, written, position }) => `
+      INSERT INTO ${table('event_push_actions')} (user_id, event_id, room_id, thread_id, stream_ordering, highlight, actions, notified_ts)
+      SELECT r.user_id, ${value(0)}::text, ${value(1)}::text, ${value(2)}::text, ${position}, r.highlight, r.actions::jsonb, ${value(3)}::bigint
+      FROM ${written}, unnest(${value(4)}::text[], ${value(5)}::boolean[], ${value(6)}::text[]) AS r(user_id, highlight, actions)
+      ON CONFLICT (user_id, event_id) DO NOTHING`,
+    values: [event.eventId, event.roomId, event.threadId, event.notifiedTs, users, highlights, actions],
+  };
 }
 
 export interface ThreadCounts {

@@ -36,12 +36,16 @@ export async function advanceReadMark(
 
 /** advanceReadMark to the event's own position, as part of its append statement
  * (storage/rooms/append-event.ts). */
-export function advanceReadMarkWrite(schema: string, mark: { userId: string; roomId: string; threadId: string }): AlsoWrite {
-  return ({ from, position }) => sql`
-    INSERT INTO ${sql.table(`${schema}.push_read_marks`)} (user_id, room_id, thread_id, stream_ordering)
-    SELECT ${mark.userId}, ${mark.roomId}, ${mark.threadId}, ${position} FROM ${from}
-    ON CONFLICT (user_id, room_id, thread_id) DO UPDATE
-    SET stream_ordering = greatest(push_read_marks.stream_ordering, excluded.stream_ordering)`;
+export function advanceReadMarkWrite(mark: { userId: string; roomId: string; threadId: string }): AlsoWrite {
+  return {
+    kind: 'advance-read-mark',
+    sql: ({ table, value, written, position }) => `
+      INSERT INTO ${table('push_read_marks')} (user_id, room_id, thread_id, stream_ordering)
+      SELECT ${value(0)}::text, ${value(1)}::text, ${value(2)}::text, ${position} FROM ${written}
+      ON CONFLICT (user_id, room_id, thread_id) DO UPDATE
+      SET stream_ordering = greatest(push_read_marks.stream_ordering, excluded.stream_ordering)`,
+    values: [mark.userId, mark.roomId, mark.threadId],
+  };
 }
 
 /** The user's read marks in the rooms, receipts and server-set marks combined. */

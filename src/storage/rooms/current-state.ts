@@ -30,12 +30,16 @@ export async function getCurrentStateEventId(db: Db, roomId: string, type: strin
 }
 
 /** setCurrentState as part of the event's append statement (storage/rooms/append-event.ts). */
-export function setCurrentStateWrite(schema: string, roomId: string, entry: { type: string; stateKey: string; eventId: string; membership: string | null }): AlsoWrite {
-  return ({ from, position }) => sql`
-    INSERT INTO ${sql.table(`${schema}.current_state`)} (room_id, type, state_key, event_id, membership, stream_ordering)
-    SELECT ${roomId}, ${entry.type}, ${entry.stateKey}, ${entry.eventId}, ${entry.membership}, ${position} FROM ${from}
-    ON CONFLICT (room_id, type, state_key) DO UPDATE
-    SET event_id = excluded.event_id, membership = excluded.membership, stream_ordering = excluded.stream_ordering`;
+export function setCurrentStateWrite(roomId: string, entry: { type: string; stateKey: string; eventId: string; membership: string | null }): AlsoWrite {
+  return {
+    kind: 'current-state',
+    sql: ({ table, value, written, position }) => `
+      INSERT INTO ${table('current_state')} (room_id, type, state_key, event_id, membership, stream_ordering)
+      SELECT ${value(0)}::text, ${value(1)}::text, ${value(2)}::text, ${value(3)}::text, ${value(4)}::text, ${position} FROM ${written}
+      ON CONFLICT (room_id, type, state_key) DO UPDATE
+      SET event_id = excluded.event_id, membership = excluded.membership, stream_ordering = excluded.stream_ordering`,
+    values: [roomId, entry.type, entry.stateKey, entry.eventId, entry.membership],
+  };
 }
 
 /** Rooms where the user's current membership is one of `memberships`. */

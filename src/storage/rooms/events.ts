@@ -129,10 +129,14 @@ export async function eventsInWindows(db: Db, windows: readonly RoomWindow[], li
 }
 
 /** markRedacted as part of the redaction's append statement (storage/rooms/append-event.ts). */
-export function markRedactedWrite(schema: string, roomId: string, targetEventId: string, redactionEventId: string): AlsoWrite {
-  return ({ from }) => sql`
-    UPDATE ${sql.table(`${schema}.events`)} SET redacted_by = ${redactionEventId}
-    WHERE event_id = ${targetEventId} AND room_id = ${roomId} AND redacted_by IS NULL AND EXISTS (SELECT 1 FROM ${from})`;
+export function markRedactedWrite(roomId: string, targetEventId: string, redactionEventId: string): AlsoWrite {
+  return {
+    kind: 'mark-redacted',
+    sql: ({ table, value, written }) => `
+      UPDATE ${table('events')} SET redacted_by = ${value(0)}
+      WHERE event_id = ${value(1)} AND room_id = ${value(2)} AND redacted_by IS NULL AND EXISTS (SELECT 1 FROM ${written})`,
+    values: [redactionEventId, targetEventId, roomId],
+  };
 }
 
 /** Per room: the stream position of the user's latest `join` event (membership history, not current state). */
