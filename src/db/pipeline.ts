@@ -3,9 +3,10 @@
 // every statement is its own socket write, its own wake-up of a PostgreSQL backend, its own
 // read. Measured on the send path: a quarter of the shard's main thread was the `writev` of
 // pg queries. On the pipelined connection, the statements issued during one event-loop turn
-// (by all tenants of the lane) leave in ONE write, each with its own Sync: each runs as its
-// own implicit transaction, so one failing does not affect the others, and the answers come
-// back in order (pg's pipeline mode matches them to their queries).
+// (by all tenants of the lane) while earlier ones are still running leave in ONE write,
+// each with its own Sync: each runs as its own implicit transaction, so one failing does
+// not affect the others, and the answers come back in order (pg's pipeline mode matches
+// them to their queries).
 //
 // Only autocommit statements that never wait long for a lock belong here: the connection
 // runs them one after another, so one statement waiting blocks the lane's others behind it.
@@ -37,6 +38,8 @@ export class Pipeline implements StatementRunner {
   /** The stream corked for the current turn (uncorked at setImmediate). */
   #corked: Stream | undefined;
   #closed = false;
+  /** Statements sent (or queued) and not yet answered. */
+  #inFlight = 0;
 
   constructor(config: pg.ClientConfig, log: Logger) {
     this.#config = { ...config, pipeline: true } as pg.ClientConfig;
@@ -45,7 +48,11 @@ export class Pipeline implements StatementRunner {
 
   async run<Row>(text: string, values: readonly unknown[]): Promise<Row[]> {
     const client = this.#client ?? (await this.#connect());
-    this.#corkForThisTurn(client);
+    // An idle connection sends at once (waiting buys nothing: a lone statement, such as the
+    // next event of a busy room, would only be delayed); while answers are awaited, the
+    // statements of this turn gather and leave together.
+    if (this.#inFlight > 0) this.#corkForThisTurn(client);
+    this.#inFlight++;
     try {
       const result = (await client.query(text, values as unknown[])) as pg.QueryResult;
       return result.rows as Row[];
@@ -54,6 +61,8 @@ export class Pipeline implements StatementRunner {
       // just this statement: the next statement must not meet the dead client.
       if (!(error instanceof pg.DatabaseError) || error.severity === 'FATAL' || error.severity === 'PANIC') this.#drop(client);
       throw error;
+    } finally {
+      this.#inFlight--;
     }
   }
 

@@ -1,5 +1,6 @@
 // The public listener: client, federation, key and discovery APIs for every tenant of the
 // shard, told apart by Host.
+import { lazyChildLogger } from './lazy-request-logger.ts';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import type { Logger } from 'pino';
@@ -69,6 +70,7 @@ export function buildMatrixApp(deps: MatrixAppDeps): FastifyInstance {
     // Ingress terminates TLS and forwards; the Host header carries the tenant.
     trustProxy: true,
     logController: new LogController({ disableRequestLogging: true }),
+    childLoggerFactory: lazyChildLogger,
     return503OnClosing: true,
     // Path parameters carry user IDs, state keys and aliases of up to 255 bytes, percent-encoded.
     routerOptions: { maxParamLength: 2048 },

@@ -178,13 +178,15 @@ function checkFields(pdu: Json, version: RoomVersion): Check {
 }
 
 /** Checks that untrusted input is a well-formed PDU of the room version. Never throws; an
- * unknown room version fails with a reason. On success returns the same object, typed. */
-export function validatePdu(pdu: unknown, roomVersion: string): PduValidation {
+ * unknown room version fails with a reason. On success returns the same object, typed.
+ * `encodingChecked`: the caller has encoded the PDU in the version's canonical JSON and
+ * checked its size already (a locally built event), so only its fields are checked. */
+export function validatePdu(pdu: unknown, roomVersion: string, options: { encodingChecked?: boolean } = {}): PduValidation {
   const version = lookupRoomVersion(roomVersion);
   if (!version) return { ok: false, reason: `unknown room version ${JSON.stringify(roomVersion)}` };
   if (!isPlainObject(pdu)) return { ok: false, reason: 'PDU is not a JSON object' };
   try {
-    const problem = checkEncoding(pdu, version) ?? checkFields(pdu, version);
+    const problem = (options.encodingChecked ? undefined : checkEncoding(pdu, version)) ?? checkFields(pdu, version);
     return problem ? { ok: false, reason: problem } : { ok: true, pdu: pdu as Pdu };
   } catch (error) {
     // Defensive: getters or proxies in non-JSON input must not escape as exceptions.

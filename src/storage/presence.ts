@@ -31,8 +31,13 @@ function toPresence(r: { user_id: string; state: string; status_msg: string | nu
   };
 }
 
-/** The row, locked for update when read inside a transaction with `forUpdate`. */
+/** The row, locked for update when read inside a transaction with `forUpdate`. The lock is
+ * taken on the user (a transaction-level advisory lock), not only on the row: a user without
+ * a row yet had nothing to lock, so concurrent writers could take the presence stream
+ * position and the new row in opposite orders and deadlock. User IDs name their server, so
+ * the key is distinct across tenants. */
 export async function getPresence(db: Db, userId: string, options: { forUpdate?: boolean } = {}): Promise<StoredPresence | undefined> {
+  if (options.forUpdate) await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`presence ${userId}`}, 0))`.execute(db);
   let query = db.selectFrom('presence').select(COLUMNS).where('user_id', '=', userId);
   if (options.forUpdate) query = query.forUpdate();
   const row = await query.executeTakeFirst();

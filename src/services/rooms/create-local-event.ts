@@ -92,7 +92,7 @@ async function buildAndPersist(tenant: TenantContext, roomId: string, draft: Eve
     authEvents: references(authIds.map((id) => ({ id, sha256: statePdus.get(id)?.hashes?.sha256 ?? '' })), version),
     now: Date.now(),
   });
-  const { eventId, pdu } = signChecked(tenant, skeleton, version);
+  const { eventId, pdu, json } = signChecked(tenant, skeleton, version);
 
   const authState = [...statePdus].map(([id, statePdu]) => ({ ...statePdu, event_id: id }));
   const verdict = checkAuth(pdu, authState, version.id);
@@ -103,6 +103,7 @@ async function buildAndPersist(tenant: TenantContext, roomId: string, draft: Eve
     roomId,
     eventId,
     pdu,
+    pduJson: json,
     stateGroupBefore: head.stateGroup,
     prevEventIds: extremities.map((x) => x.eventId),
     txn,
@@ -140,22 +141,25 @@ async function createNow(tenant: TenantContext, roomId: string, draft: EventDraf
 }
 
 /** Signs the event and checks it against the PDU format and size limits: content a room
- * version cannot encode is M_BAD_JSON, an event over 64 KiB M_TOO_LARGE. */
-function signChecked(tenant: TenantContext, skeleton: Pdu, version: RoomVersion): { eventId: string; pdu: Pdu } {
+ * version cannot encode is M_BAD_JSON, an event over 64 KiB M_TOO_LARGE. Returns the
+ * event's JSON too (its canonical form, also what is stored): encoded once here. */
+function signChecked(tenant: TenantContext, skeleton: Pdu, version: RoomVersion): { eventId: string; pdu: Pdu; json: string } {
   let signed: { eventId: string; pdu: Pdu };
+  let json: string;
   try {
     signed = signNewEvent(tenant, skeleton, version);
+    json = encodeEventJson(signed.pdu, version);
   } catch (error) {
     if (error instanceof CanonicalJsonError) throw new MatrixError('M_BAD_JSON', `The event cannot be encoded in room version ${version.id}: ${error.message}`);
     throw error;
   }
-  const size = Buffer.byteLength(encodeEventJson(signed.pdu, version), 'utf8');
+  const size = Buffer.byteLength(json, 'utf8');
   if (size > MAX_PDU_BYTES) throw new MatrixError('M_TOO_LARGE', `The event is ${size} bytes; the limit is ${MAX_PDU_BYTES}`);
-  // PostgreSQL's jsonb cannot hold U+0000.
-  if (JSON.stringify(signed.pdu).includes('\\u0000')) throw new MatrixError('M_BAD_JSON', 'Events cannot contain the character U+0000');
-  const valid = validatePdu(signed.pdu, version.id);
+  // PostgreSQL's jsonb cannot hold U+0000 (JSON escapes it as \u0000, canonical JSON too).
+  if (json.includes('\\u0000')) throw new MatrixError('M_BAD_JSON', 'Events cannot contain the character U+0000');
+  const valid = validatePdu(signed.pdu, version.id, { encodingChecked: true });
   if (!valid.ok) throw new MatrixError('M_BAD_JSON', `Invalid event: ${valid.reason}`);
-  return signed;
+  return { ...signed, json };
 }
 
 /**

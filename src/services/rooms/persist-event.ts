@@ -30,6 +30,8 @@ export interface EventToPersist {
   roomId: string;
   eventId: string;
   pdu: Pdu;
+  /** The PDU as JSON, when the caller has encoded it already (saves encoding it again). */
+  pduJson?: string;
   /** The room's current state group (null only for the create event). */
   stateGroupBefore: { id: string; chainLength: number } | null;
   prevEventIds: string[];
@@ -106,6 +108,7 @@ export async function persistEvent(tenant: TenantContext, event: EventToPersist)
         eventId: event.eventId,
         roomId,
         pdu,
+        ...(event.pduJson !== undefined ? { pduJson: event.pduJson } : {}),
         ...(relation ? { relatesTo: relation } : {}),
         ...(event.txn ? { txn: event.txn } : {}),
         replacesState,

@@ -21,6 +21,8 @@ export interface EventToAppend {
   eventId: string;
   roomId: string;
   pdu: Pdu;
+  /** `pdu` as JSON, when the caller has it (stored as jsonb; any JSON form of the PDU). */
+  pduJson?: string;
   relatesTo?: { eventId: string; relType: string };
   txn?: { userId: string; deviceId: string; txnId: string };
   replacesState: string | null;
@@ -127,7 +129,7 @@ function statementValues(event: EventToAppend, writes: readonly AlsoWrite[]): un
     pdu.sender,
     pdu.depth,
     pdu.origin_server_ts,
-    JSON.stringify(pdu),
+    event.pduJson ?? JSON.stringify(pdu),
     event.relatesTo?.eventId ?? null,
     event.relatesTo?.relType ?? null,
     event.txn?.userId ?? null,
