@@ -13,8 +13,17 @@ function hashId(pdu: object, version: RoomVersion, sigil: string): IdResult {
   } catch (error) {
     return { ok: false, reason: `event has no canonical JSON form: ${(error as Error).message}` };
   }
-  const encoded = version.eventIdFormat === 'v3' ? encodeBase64(hash) : encodeBase64Url(hash);
-  return { ok: true, id: sigil + encoded };
+  return { ok: true, id: sigil + encodeReferenceHash(hash, version) };
+}
+
+function encodeReferenceHash(hash: Uint8Array, version: RoomVersion): string {
+  return version.eventIdFormat === 'v3' ? encodeBase64(hash) : encodeBase64Url(hash);
+}
+
+/** The event ID of room versions 3+ from an event's reference hash (see hashAndSignNewEvent). */
+export function eventIdFromReferenceHash(hash: Uint8Array, version: RoomVersion): string {
+  if (version.eventIdFormat === 'v1') throw new RangeError(`room version ${version.id} does not derive event IDs from hashes`);
+  return '$' + encodeReferenceHash(hash, version);
 }
 
 /** The event ID, or why there is none. v1/v2: the event's own `event_id`; v3: "$" + unpadded

@@ -55,6 +55,12 @@ function signable(obj: object): Record<string, unknown> {
   return rest;
 }
 
+/** The signature of `key` over bytes (base64, unpadded). */
+export function signBytes(bytes: Uint8Array, key: SigningKey): string {
+  if (!isEd25519KeyId(key.keyId)) throw new RangeError(`not an ed25519 key ID: ${key.keyId}`);
+  return encodeBase64(sign(null, bytes, key.privateKey));
+}
+
 /** Signs with a prepared key; returns a copy with the signature added beside existing ones.
  * Throws CanonicalJsonError when obj has no canonical form, RangeError for a non-ed25519 key ID. */
 export function signJsonWithKey<T extends object>(

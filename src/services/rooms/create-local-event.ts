@@ -7,8 +7,8 @@ import { authEventTypes, checkAuth, parsePowerLevels, userPowerLevel } from '../
 import { CanonicalJsonError } from '../../protocol/canonical-json.ts';
 import { encodeEventJson } from '../../protocol/event-json.ts';
 import { MAX_PDU_BYTES, validatePdu } from '../../protocol/pdu-validation.ts';
-import { eventId as computeEventId } from '../../protocol/event-id.ts';
-import { hashAndSignEvent } from '../../protocol/event-signing.ts';
+import { eventIdFromReferenceHash } from '../../protocol/event-id.ts';
+import { hashAndSignEvent, hashAndSignNewEvent } from '../../protocol/event-signing.ts';
 import type { RoomVersion } from '../../protocol/room-versions.ts';
 import type { Pdu } from '../../protocol/types.ts';
 import { MatrixError } from '../../errors/matrix-error.ts';
@@ -67,9 +67,12 @@ export function buildPduSkeleton(
 
 /** Signs a built event and gives it its ID (v1/v2: chosen by us; v3+: the reference hash). */
 export function signNewEvent(tenant: TenantContext, skeleton: Pdu, version: RoomVersion): { eventId: string; pdu: Pdu } {
-  const withId = version.eventIdFormat === 'v1' ? { ...skeleton, event_id: newLegacyEventId(tenant.serverName) } : skeleton;
-  const pdu = hashAndSignEvent(withId, tenant.serverName, tenant.signingKeys.current, version.id) as Pdu;
-  return { eventId: computeEventId(pdu, version.id), pdu };
+  if (version.eventIdFormat === 'v1') {
+    const pdu = hashAndSignEvent({ ...skeleton, event_id: newLegacyEventId(tenant.serverName) }, tenant.serverName, tenant.signingKeys.current, version.id) as Pdu;
+    return { eventId: pdu.event_id as string, pdu };
+  }
+  const signed = hashAndSignNewEvent(skeleton, tenant.serverName, tenant.signingKeys.current, version.id);
+  return { eventId: eventIdFromReferenceHash(signed.referenceHash, version), pdu: signed.pdu as Pdu };
 }
 
 /** Builds, authorises and persists the event on the room's cached head (see room-head.ts). */

@@ -2,14 +2,16 @@ import { sign, verify } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { verifyContentHash } from '../../../src/protocol/event-hashes.ts';
+import { eventId, eventIdFromReferenceHash } from '../../../src/protocol/event-id.ts';
 import {
   hashAndSignEvent,
+  hashAndSignNewEvent,
   signEvent,
   verifyEventSignature,
   verifyEventSignatureWithKey,
 } from '../../../src/protocol/event-signing.ts';
 import { redact } from '../../../src/protocol/redaction.ts';
-import { UnknownRoomVersionError } from '../../../src/protocol/room-versions.ts';
+import { requireRoomVersion, UnknownRoomVersionError } from '../../../src/protocol/room-versions.ts';
 import { privateKeyFromSeed, publicKeyFromRaw, publicKeyOfSeed, signingKeyFromSeed } from '../../../src/protocol/signing.ts';
 import { canonicalObject } from './arbitraries.ts';
 import {
@@ -161,5 +163,35 @@ describe('event signing properties', () => {
       }),
       { numRuns: 60 },
     );
+  });
+});
+
+describe('hashAndSignNewEvent: one encoding for the signature and the reference hash', () => {
+  const V3_PLUS = ALL_VERSIONS.filter((v) => !['1', '2'].includes(v));
+
+  it.each(V3_PLUS)('equals hashAndSignEvent and eventId on the spec events, room version %s', (version) => {
+    for (const event of [minimalEvent(), redactableEvent()]) {
+      const { pdu, referenceHash } = hashAndSignNewEvent(event, SPEC_SERVER, specKey(), version);
+      const expected = hashAndSignEvent(event, SPEC_SERVER, specKey(), version);
+      expect(pdu).toEqual(expected);
+      expect(eventIdFromReferenceHash(referenceHash, requireRoomVersion(version))).toBe(eventId(expected, version));
+    }
+  });
+
+  it('equals them on arbitrary content, types and state keys in every room version 3+', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...V3_PLUS), canonicalObject, fc.constantFrom('m.room.message', 'm.room.member', 'm.room.power_levels', 'x.custom'), fc.option(fc.string({ maxLength: 8 })), (version, content, type, stateKey) => {
+        const event = { ...minimalEvent(), type, content, ...(stateKey === null ? {} : { state_key: stateKey }) };
+        const { pdu, referenceHash } = hashAndSignNewEvent(event, SPEC_SERVER, specKey(), version);
+        const expected = hashAndSignEvent(event, SPEC_SERVER, specKey(), version);
+        expect(pdu).toEqual(expected);
+        expect(eventIdFromReferenceHash(referenceHash, requireRoomVersion(version))).toBe(eventId(expected, version));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('refuses room versions whose event IDs are not hashes', () => {
+    expect(() => eventIdFromReferenceHash(new Uint8Array(32), requireRoomVersion('1'))).toThrow(RangeError);
   });
 });
