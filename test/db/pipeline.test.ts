@@ -5,7 +5,8 @@ import { Socket } from 'node:net';
 import pg from 'pg';
 import { pino } from 'pino';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { LOCK_NOT_AVAILABLE, Pipeline } from '../../src/db/pipeline.ts';
+import { Kysely, PostgresDialect } from 'kysely';
+import { LOCK_NOT_AVAILABLE, Pipeline, unpipelined } from '../../src/db/pipeline.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 
 const log = pino({ level: 'silent' });
@@ -102,4 +103,14 @@ test('after close, statements are refused', async () => {
   expect(await closing.run('SELECT $1::int AS n', [1])).toEqual([{ n: 1 }]);
   await closing.close();
   await expect(closing.run('SELECT 1', [])).rejects.toThrow();
+});
+
+test('without lanes, statements run through the pool (unpipelined)', async () => {
+  const root = new Kysely<unknown>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: database.url, max: 2 }) }) });
+  try {
+    const runner = unpipelined(root);
+    expect(await Promise.all([runner.run('SELECT $1::int AS n', [5]), runner.run('SELECT $1::text AS t', ['x'])])).toEqual([[{ n: 5 }], [{ t: 'x' }]]);
+  } finally {
+    await root.destroy();
+  }
 });
