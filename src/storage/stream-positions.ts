@@ -18,6 +18,12 @@ export async function nextPosition(trx: Transaction<TenantDatabase>, stream: Str
   return Number(row.position);
 }
 
+/** Locks the stream's position until commit without taking one: for a transaction that
+ * must order itself with the stream's writers before it touches rows they touch too. */
+export async function lockPosition(trx: Transaction<TenantDatabase>, stream: StreamName): Promise<void> {
+  await trx.selectFrom('stream_positions').select('position').where('stream', '=', stream).forUpdate().execute();
+}
+
 export async function currentPosition(db: Kysely<TenantDatabase>, stream: StreamName): Promise<number> {
   const row = await db.selectFrom('stream_positions').select('position').where('stream', '=', stream).executeTakeFirst();
   return row ? Number(row.position) : 0;

@@ -5,7 +5,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { TenantDatabase } from '../../db/schema-types.ts';
 import { deleteDevices } from '../../storage/devices.ts';
 import type { TenantContext } from '../../tenancy/context.ts';
-import { changeOf, recordDeviceListChanges, wakeDeviceListAudienceSoon } from '../keys/device-list-changes.ts';
+import { changeOf, lockDeviceListStream, recordDeviceListChanges, wakeDeviceListAudienceSoon } from '../keys/device-list-changes.ts';
 
 export interface DeviceSelection {
   /** The devices to delete; all of the user's when undefined. */
@@ -21,6 +21,8 @@ export async function removeDevices(
   userId: string,
   selection: DeviceSelection,
 ): Promise<string[]> {
+  // Before the cascade deletes key and signature rows (see lockDeviceListStream).
+  if (db.isTransaction) await lockDeviceListStream(db as Transaction<TenantDatabase>);
   const deleted = await deleteDevices(db, userId, selection);
   // Their end-to-end keys went with them (cascade): others must hear the device list changed.
   if (deleted.length > 0 && db.isTransaction) await recordDeviceListChanges(db as Transaction<TenantDatabase>, [changeOf(userId)]);

@@ -5,7 +5,7 @@ import type { Transaction } from 'kysely';
 import type { TenantDatabase } from '../../db/schema-types.ts';
 import { insertDeviceListChanges, type DeviceListChange } from '../../storage/e2ee/device-list-changes.ts';
 import { usersSharingRoomsWithAny } from '../../storage/presence.ts';
-import { nextPosition } from '../../storage/stream-positions.ts';
+import { lockPosition, nextPosition } from '../../storage/stream-positions.ts';
 import type { TenantContext } from '../../tenancy/context.ts';
 
 export type { DeviceListChange };
@@ -18,6 +18,14 @@ export async function recordDeviceListChanges(trx: Transaction<TenantDatabase>, 
   const position = await nextPosition(trx, 'device_lists');
   await insertDeviceListChanges(trx, position, changes);
   return position;
+}
+
+/** Writers that change device keys or their signatures take the device_lists position lock
+ * FIRST, before any key or signature row: uploading a signature takes the position and then
+ * writes the signature, so a key upload that deleted the device's signatures and then waited
+ * for the position deadlocked with it (found by test/client/e2ee/keys-concurrency.test.ts). */
+export function lockDeviceListStream(trx: Transaction<TenantDatabase>): Promise<void> {
+  return lockPosition(trx, 'device_lists');
 }
 
 /** After commit: wakes the changed users, everyone sharing a room with them, and the

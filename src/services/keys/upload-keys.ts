@@ -14,7 +14,7 @@ import { getDeviceKeys, putDeviceKeys } from '../../storage/e2ee/device-keys.ts'
 import { countOneTimeKeys, existingOneTimeKeys, insertOneTimeKeys, putFallbackKey, type DeviceKey } from '../../storage/e2ee/one-time-keys.ts';
 import type { TenantContext } from '../../tenancy/context.ts';
 import type { Requester } from '../auth/authenticate.ts';
-import { changeOf, recordDeviceListChanges, wakeDeviceListAudience } from './device-list-changes.ts';
+import { changeOf, lockDeviceListStream, recordDeviceListChanges, wakeDeviceListAudience } from './device-list-changes.ts';
 import { MAX_STORED_ONE_TIME_KEYS } from './key-limits.ts';
 import { oneTimeKeyCounts } from './key-counts.ts';
 
@@ -81,6 +81,8 @@ export async function uploadKeys(tenant: TenantContext, requester: Requester, up
     .execute(async (trx) => {
       let deviceChanged = false;
       if (upload.deviceKeys) {
+        // Before the key and signature rows (see lockDeviceListStream).
+        await lockDeviceListStream(trx);
         deviceChanged = await putDeviceKeys(trx, userId, deviceId, upload.deviceKeys, Date.now());
         if (deviceChanged) {
           await deleteSignaturesOf(trx, userId, deviceId);
