@@ -26,9 +26,8 @@ interface SyncStartRow {
   unread: UnreadRow[] | null;
 }
 
-/** SQL expressions the statement is built from (parameters, or columns of a batch). */
+/** SQL expressions a device's part is built from (parameters, or columns of a batch). */
 interface SyncStartInputs {
-  streams: string;
   user: string;
   device: string;
   /** bigint; null for an initial sync. */
@@ -38,13 +37,10 @@ interface SyncStartInputs {
   main: string;
 }
 
+/** One device's part; `upto` (the events position) is the batch's, computed once. */
 function syncStartSql(table: (name: string) => string, p: SyncStartInputs): string {
   return `
-    WITH positions AS MATERIALIZED (
-      SELECT stream, position FROM ${table('stream_positions')} WHERE stream = ANY(${p.streams})
-    ), upto AS MATERIALIZED (
-      SELECT coalesce((SELECT position FROM positions WHERE stream = 'events'), 0) AS events
-    ), memberships AS MATERIALIZED (
+    WITH memberships AS MATERIALIZED (
       SELECT c.room_id, c.membership, c.event_id, c.stream_ordering, f.membership_event_id,
         (${p.since} IS NOT NULL AND EXISTS (
           SELECT 1 FROM ${table('events')} AS e
@@ -58,7 +54,6 @@ function syncStartSql(table: (name: string) => string, p: SyncStartInputs): stri
       WHERE active AND membership = 'join' AND membership_event_id IS DISTINCT FROM event_id
     ), ${unreadCtes(table, { user: p.user, rooms: '(SELECT rooms FROM active_joined)::text[]', receiptTypes: p.receiptTypes, upTo: '(SELECT events FROM upto)', wholeRoom: p.wholeRoom, main: p.main })}
     SELECT
-      (SELECT json_object_agg(stream, position) FROM positions) AS positions,
       (SELECT json_object_agg(algorithm, n) FROM (
         SELECT algorithm, count(*) AS n FROM ${table('one_time_keys')} WHERE user_id = ${p.user} AND device_id = ${p.device} GROUP BY algorithm
       ) AS k) AS one_time_keys,
@@ -72,11 +67,19 @@ function syncStartSql(table: (name: string) => string, p: SyncStartInputs): stri
 // one): per row of the arrays $2 users, $3 devices and $4 since positions (events; null for
 // an initial sync), in one round trip. $1 streams, $5 receipt types that read, $6 the whole
 // room's thread key, $7 main's.
+// The stream positions are the batch's: read and encoded once, not per device.
 const SYNC_STARTS = new HotStatement<SyncStartRow & { i: string }>(
   (table) => `
-    SELECT sync_batch.i, s.*
+    WITH positions AS MATERIALIZED (
+      SELECT stream, position FROM ${table('stream_positions')} WHERE stream = ANY($1::text[])
+    ), upto AS MATERIALIZED (
+      SELECT coalesce((SELECT position FROM positions WHERE stream = 'events'), 0) AS events
+    ), positions_json AS MATERIALIZED (
+      SELECT json_object_agg(stream, position) AS positions FROM positions
+    )
+    SELECT sync_batch.i, (SELECT positions FROM positions_json) AS positions, s.*
     FROM unnest($2::text[], $3::text[], $4::bigint[]) WITH ORDINALITY AS sync_batch(user_id, device_id, since, i),
-    LATERAL (${syncStartSql(table, { streams: '$1::text[]', user: 'sync_batch.user_id', device: 'sync_batch.device_id', since: 'sync_batch.since', receiptTypes: '$5::text[]', wholeRoom: '$6::text', main: '$7::text' })}) AS s`,
+    LATERAL (${syncStartSql(table, { user: 'sync_batch.user_id', device: 'sync_batch.device_id', since: 'sync_batch.since', receiptTypes: '$5::text[]', wholeRoom: '$6::text', main: '$7::text' })}) AS s`,
 );
 
 export interface SyncStart<S extends StreamName> {
