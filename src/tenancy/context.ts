@@ -67,6 +67,8 @@ export interface TenantCaches {
   /** Room ID → the room's head for the send path, changed only in the room's queue (see
    * services/rooms/room-head.ts; bounded). */
   roomHeads?: BoundedMap<string, RoomHead>;
+  /** Per room, the latest message sent and not committed yet (services/rooms/create-local-event.ts). */
+  roomMessagesInFlight?: Map<string, Promise<void>>;
   /** Sync starts waiting for the end of this turn of the event loop (services/sync/current-token.ts). */
   pendingSyncStarts?: PendingSyncStarts;
   /** `${userId}\u0000${deviceId}` → the last sync token this shard gave the device

@@ -1,7 +1,8 @@
 // The send path for events of local users (DESIGN "Hot paths: send"): build on the room's
 // forward extremities, select auth events from current state, hash and sign, check the
 // authorization rules against current state, persist in one transaction, wake sync waiters.
-// Runs in the room's queue, so one room's events are built and persisted one at a time.
+// Events are built in the room's queue, one at a time per room; a message's commit is
+// awaited outside it, so the room's next message is built meanwhile (buildAndBegin).
 import { randomBytes } from 'node:crypto';
 import { authEventTypes, checkAuth, parsePowerLevels, userPowerLevel } from '../../protocol/auth/index.ts';
 import { CanonicalJsonError } from '../../protocol/canonical-json.ts';
@@ -16,8 +17,8 @@ import type { TenantContext } from '../../tenancy/context.ts';
 import { getEvent, getEventByTxn } from '../../storage/rooms/events.ts';
 import { stateKeyOf } from '../../storage/rooms/state-groups.ts';
 import type { EventDraft, TxnKey } from './event-draft.ts';
-import { persistEvent, StaleRoomHeadError } from './persist-event.ts';
-import { headAudience, headStateEvents, roomHead } from './room-head.ts';
+import { beginPersist, StaleRoomHeadError } from './persist-event.ts';
+import { cachedRoomHead, headAudience, headStateEvents, roomHead } from './room-head.ts';
 
 export interface CreatedEvent {
   eventId: string;
@@ -79,8 +80,22 @@ export async function signNewEvent(tenant: TenantContext, skeleton: Pdu, version
   return { eventId: eventIdFromReferenceHash(signed.referenceHash, version), pdu: signed.pdu as Pdu };
 }
 
-/** Builds, authorises and persists the event on the room's cached head (see room-head.ts). */
-async function buildAndPersist(tenant: TenantContext, roomId: string, draft: EventDraft, txn: TxnKey | undefined): Promise<CreatedEvent> {
+/** Per room, the latest message whose append is sent and not answered yet (settles, never rejects). */
+function messagesInFlight(tenant: TenantContext): Map<string, Promise<void>> {
+  return (tenant.caches.roomMessagesInFlight ??= new Map());
+}
+
+/**
+ * In the room's queue: builds, authorises and begins persisting the event on the room's
+ * cached head (see room-head.ts); `done` settles with the commit, outside the queue. So a
+ * busy room's next message is built while this one commits (beginPersist). A state event,
+ * or a head that must be read from the database, first waits for the room's messages in
+ * flight: state events are written in a transaction on the pool, and the database shows a
+ * message only once it committed.
+ */
+async function buildAndBegin(tenant: TenantContext, roomId: string, draft: EventDraft, txn: TxnKey | undefined): Promise<{ done: Promise<CreatedEvent> }> {
+  const inFlight = messagesInFlight(tenant).get(roomId);
+  if (inFlight && (draft.stateKey !== undefined || !cachedRoomHead(tenant, roomId))) await inFlight;
   const head = await roomHead(tenant, roomId);
   if (!head || head.stateGroup === null) throw new MatrixError('M_NOT_FOUND', `Unknown room ${roomId}`);
   const { version } = head;
@@ -106,7 +121,7 @@ async function buildAndPersist(tenant: TenantContext, roomId: string, draft: Eve
   if (!verdict.allowed) throw new MatrixError('M_FORBIDDEN', verdict.reason ?? 'Not allowed by the room’s authorization rules');
   if (draft.redacts !== undefined) await checkRedactionApplies(tenant, roomId, draft, authState, version);
 
-  const persisted = await persistEvent(tenant, {
+  const persisting = await beginPersist(tenant, {
     roomId,
     eventId,
     pdu,
@@ -122,17 +137,35 @@ async function buildAndPersist(tenant: TenantContext, roomId: string, draft: Eve
   // the target of a membership change.
   const audience = new Set(headAudience(head));
   if (pdu.type === 'm.room.member' && pdu.state_key !== undefined) audience.add(pdu.state_key);
-  tenant.notifier.notify(audience);
-  return { eventId, streamOrdering: persisted.streamOrdering, pdu, duplicate: false };
+  if (draft.stateKey === undefined) {
+    const inFlightNow = messagesInFlight(tenant);
+    const settled = persisting.committed.then(
+      () => undefined,
+      () => undefined,
+    );
+    inFlightNow.set(roomId, settled);
+    void settled.then(() => {
+      if (inFlightNow.get(roomId) === settled) inFlightNow.delete(roomId);
+    });
+  }
+  const done = persisting.committed.then((persisted): CreatedEvent => {
+    tenant.notifier.notify(audience);
+    return { eventId, streamOrdering: persisted.streamOrdering, pdu, duplicate: false };
+  });
+  // The caller awaits it as soon as the queue lets go; a failure before is not unhandled.
+  done.catch(() => undefined);
+  return { done };
 }
 
-/** Attempts after the first when another shard moved the room's head meanwhile. */
-const STALE_HEAD_RETRIES = 2;
+/** Attempts after the first when the head the event was built on did not hold: another
+ * shard wrote the room, or a message it was built behind failed (see buildAndBegin). */
+const STALE_HEAD_RETRIES = 5;
 
 async function createNow(tenant: TenantContext, roomId: string, draft: EventDraft, txn: TxnKey | undefined): Promise<CreatedEvent> {
   for (let attempt = 0; ; attempt++) {
     try {
-      return await buildAndPersist(tenant, roomId, draft, txn);
+      const { done } = await tenant.roomQueue.run(roomId, () => buildAndBegin(tenant, roomId, draft, txn));
+      return await done;
     } catch (error) {
       if (error instanceof StaleRoomHeadError && attempt < STALE_HEAD_RETRIES) continue;
       // A transaction ID used before answers with the earlier event, whatever this attempt
@@ -188,5 +221,5 @@ async function checkRedactionApplies(tenant: TenantContext, roomId: string, draf
 /** Creates, authorises and persists an event of a local user in an existing room. Throws
  * MatrixError M_NOT_FOUND for an unknown room, M_FORBIDDEN when the auth rules refuse. */
 export function createLocalEvent(tenant: TenantContext, roomId: string, draft: EventDraft, txn?: TxnKey): Promise<CreatedEvent> {
-  return tenant.roomQueue.run(roomId, () => createNow(tenant, roomId, draft, txn));
+  return createNow(tenant, roomId, draft, txn);
 }

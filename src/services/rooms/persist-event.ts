@@ -81,15 +81,27 @@ async function replacedStateEvent(trx: Transaction<TenantDatabase>, beforeGroup:
   return state.get(beforeGroup)?.get(stateKeyOf(type, stateKey)) ?? null;
 }
 
-export async function persistEvent(tenant: TenantContext, event: EventToPersist): Promise<PersistedEvent> {
+/** An event whose write has begun: `committed` settles once it is stored (or failed). */
+export interface PersistingEvent {
+  committed: Promise<PersistedEvent>;
+}
+
+/**
+ * Begins persisting an event. A message's statement is sent on the lane's pipelined
+ * connection and this returns at once, with the room's cached head already advanced past
+ * the event: the room's next message can be built on it while this one commits (the
+ * pipelined connection runs them in order). Should this one fail, the head is dropped and
+ * the events built on it fail their head-version check (StaleRoomHeadError) and are built
+ * again. A state event (its own transaction, on the pool) is written before this returns.
+ */
+export async function beginPersist(tenant: TenantContext, event: EventToPersist): Promise<PersistingEvent> {
   const { pdu, roomId } = event;
   // Persist hooks (push rules, …): computed before the write, written with the event.
   const hookWrites = await prepareHookWrites(tenant, { roomId, eventId: event.eventId, pdu, stateGroupBefore: event.stateGroupBefore?.id ?? null });
   const relation = relationOf(pdu);
   const isState = pdu.state_key !== undefined;
-  let replaced: string | null = null;
   /** Writes everything in one statement; `groups` are the state groups around the event. */
-  const append = async (db: Kysely<TenantDatabase> | Transaction<TenantDatabase>, groups: StateGroupsOfEvent, replacesState: string | null, pipeline?: StatementRunner): Promise<PersistedEvent> => {
+  const append = (db: Kysely<TenantDatabase> | Transaction<TenantDatabase>, groups: StateGroupsOfEvent, replacesState: string | null, pipeline?: StatementRunner): Promise<number | undefined> => {
     const alsoWrite: AlsoWrite[] = [];
     if (event.applyRedactionTo !== undefined) alsoWrite.push(markRedactedWrite(roomId, event.applyRedactionTo, event.eventId));
     if (pdu.state_key !== undefined) {
@@ -101,7 +113,7 @@ export async function persistEvent(tenant: TenantContext, event: EventToPersist)
     alsoWrite.push(...hookWrites);
     // One statement: head check, stream position (its row lock orders this tenant's writers
     // until commit), the event, its edges, state groups, extremities and the writes above.
-    const streamOrdering = await appendEvent(
+    return appendEvent(
       db,
       tenant.schema,
       {
@@ -119,45 +131,62 @@ export async function persistEvent(tenant: TenantContext, event: EventToPersist)
       alsoWrite,
       pipeline,
     );
-    if (streamOrdering === undefined) throw new StaleRoomHeadError(roomId);
-    replaced = replacesState;
-    return { eventId: event.eventId, streamOrdering, stateGroupAfter: groups.after };
   };
-
-  let persisted: PersistedEvent;
-  try {
-    if (!isState && event.stateGroupBefore !== null) {
-      // A message: no new state group, so the one statement is the whole write.
-      persisted = await append(tenant.db, { before: event.stateGroupBefore, after: event.stateGroupBefore }, null, tenant.pipeline);
-    } else {
-      persisted = await tenant.db.transaction().execute(async (trx) => {
-        const groups = await stateGroupsFor(trx, event);
-        const replacesState =
-          pdu.state_key === undefined || event.stateGroupBefore === null
-            ? null
-            : event.currentState
-              ? (event.currentState.get(stateKeyOf(pdu.type, pdu.state_key)) ?? null)
-              : await replacedStateEvent(trx, event.stateGroupBefore.id, pdu.type, pdu.state_key);
-        return append(trx, groups, replacesState);
-      });
-    }
-  } catch (error) {
+  const advanceHead = (stateGroupAfter: { id: string; chainLength: number }): void =>
+    advanceRoomHead(tenant, roomId, {
+      eventId: event.eventId,
+      pdu,
+      prevEventIds: event.prevEventIds,
+      stateGroupAfter,
+      builtOnVersion: event.headVersion,
+      ...(event.applyRedactionTo !== undefined ? { redacted: event.applyRedactionTo } : {}),
+    });
+  /** After the commit: the event joins the tenant's recent-events log. */
+  const stored = (streamOrdering: number | undefined, stateGroupAfter: { id: string; chainLength: number }, replacesState: string | null): PersistedEvent => {
+    if (streamOrdering === undefined) throw new StaleRoomHeadError(roomId);
+    const recent = recentEventsOf(tenant);
+    recent.record({
+      event: { eventId: event.eventId, streamOrdering, roomId, pdu, redactedBy: null, replacesState, ...(event.txn ? { txn: event.txn } : {}) },
+      ...(relation ? { relatesTo: relation } : {}),
+    });
+    if (event.applyRedactionTo !== undefined) recent.markRedacted(event.applyRedactionTo, event.eventId);
+    return { eventId: event.eventId, streamOrdering, stateGroupAfter };
+  };
+  const dropHead = (error: unknown): never => {
     dropRoomHead(tenant, roomId);
     throw error;
+  };
+
+  if (!isState && event.stateGroupBefore !== null) {
+    // A message: no new state group, so the one statement is the whole write.
+    const group = event.stateGroupBefore;
+    const appending = append(tenant.db, { before: group, after: group }, null, tenant.pipeline);
+    advanceHead(group);
+    const committed = appending.then((streamOrdering) => stored(streamOrdering, group, null)).catch(dropHead);
+    // The caller awaits it; until then a failure must not count as unhandled.
+    committed.catch(() => undefined);
+    return { committed };
   }
-  advanceRoomHead(tenant, roomId, {
-    eventId: event.eventId,
-    pdu,
-    prevEventIds: event.prevEventIds,
-    stateGroupAfter: persisted.stateGroupAfter,
-    builtOnVersion: event.headVersion,
-    ...(event.applyRedactionTo !== undefined ? { redacted: event.applyRedactionTo } : {}),
-  });
-  const recent = recentEventsOf(tenant);
-  recent.record({
-    event: { eventId: event.eventId, streamOrdering: persisted.streamOrdering, roomId, pdu, redactedBy: null, replacesState: replaced, ...(event.txn ? { txn: event.txn } : {}) },
-    ...(relation ? { relatesTo: relation } : {}),
-  });
-  if (event.applyRedactionTo !== undefined) recent.markRedacted(event.applyRedactionTo, event.eventId);
-  return persisted;
+  try {
+    const { streamOrdering, groups, replacesState } = await tenant.db.transaction().execute(async (trx) => {
+      const groups = await stateGroupsFor(trx, event);
+      const replacesState =
+        pdu.state_key === undefined || event.stateGroupBefore === null
+          ? null
+          : event.currentState
+            ? (event.currentState.get(stateKeyOf(pdu.type, pdu.state_key)) ?? null)
+            : await replacedStateEvent(trx, event.stateGroupBefore.id, pdu.type, pdu.state_key);
+      return { streamOrdering: await append(trx, groups, replacesState), groups, replacesState };
+    });
+    if (streamOrdering === undefined) throw new StaleRoomHeadError(roomId);
+    advanceHead(groups.after);
+    return { committed: Promise.resolve(stored(streamOrdering, groups.after, replacesState)) };
+  } catch (error) {
+    return dropHead(error);
+  }
+}
+
+/** beginPersist, waiting for the commit. */
+export async function persistEvent(tenant: TenantContext, event: EventToPersist): Promise<PersistedEvent> {
+  return (await beginPersist(tenant, event)).committed;
 }

@@ -41,6 +41,11 @@ function heads(tenant: TenantContext): BoundedMap<string, RoomHead> {
   return (tenant.caches.roomHeads ??= new BoundedMap(MAX_CACHED_HEADS));
 }
 
+/** The room's head if it is cached (no database read). */
+export function cachedRoomHead(tenant: TenantContext, roomId: string): RoomHead | undefined {
+  return heads(tenant).get(roomId);
+}
+
 /** The room's head (undefined: unknown room). Call only inside the room's queue. */
 export async function roomHead(tenant: TenantContext, roomId: string): Promise<RoomHead | undefined> {
   const cached = heads(tenant).get(roomId);
