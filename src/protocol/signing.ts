@@ -61,15 +61,6 @@ export function signBytes(bytes: Uint8Array, key: SigningKey): string {
   return encodeBase64(sign(null, bytes, key.privateKey));
 }
 
-/** signBytes off the event loop: node:crypto's asynchronous form signs in libuv's thread
- * pool (an ed25519 signature is ~70 µs of CPU; the send path signs every event). */
-export function signBytesAsync(bytes: Uint8Array, key: SigningKey): Promise<string> {
-  if (!isEd25519KeyId(key.keyId)) return Promise.reject(new RangeError(`not an ed25519 key ID: ${key.keyId}`));
-  return new Promise((resolve, reject) => {
-    sign(null, bytes, key.privateKey, (error, signature) => (error ? reject(error) : resolve(encodeBase64(signature))));
-  });
-}
-
 /** Signs with a prepared key; returns a copy with the signature added beside existing ones.
  * Throws CanonicalJsonError when obj has no canonical form, RangeError for a non-ed25519 key ID. */
 export function signJsonWithKey<T extends object>(

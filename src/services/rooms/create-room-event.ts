@@ -20,7 +20,7 @@ export async function createRoomWithCreateEvent(
   const draft = { type: 'm.room.create', stateKey: '', sender: creator, content };
   const provisionalRoomId = version.roomIdFromCreateEvent ? undefined : `!${randomBytes(18).toString('base64url')}:${tenant.serverName}`;
   const skeleton = buildPduSkeleton(draft, provisionalRoomId, version, { depth: 1, prevEvents: [], authEvents: [], now });
-  const { eventId, pdu } = await signNewEvent(tenant, skeleton, version);
+  const { eventId, pdu } = signNewEvent(tenant, skeleton, version);
   const roomId = provisionalRoomId ?? roomIdFromCreateEvent(pdu, version.id);
   const verdict = checkAuth(pdu, [], version.id);
   if (!verdict.allowed) throw new MatrixError('M_INVALID_PARAM', verdict.reason ?? 'invalid m.room.create content');

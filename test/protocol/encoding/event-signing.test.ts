@@ -169,22 +169,20 @@ describe('event signing properties', () => {
 describe('hashAndSignNewEvent: one encoding for the signature and the reference hash', () => {
   const V3_PLUS = ALL_VERSIONS.filter((v) => !['1', '2'].includes(v));
 
-  it.each(V3_PLUS)('equals hashAndSignEvent and eventId on the spec events, room version %s', async (version) => {
+  it.each(V3_PLUS)('equals hashAndSignEvent and eventId on the spec events, room version %s', (version) => {
     for (const event of [minimalEvent(), redactableEvent()]) {
       const expected = hashAndSignEvent(event, SPEC_SERVER, specKey(), version);
-      for (const offEventLoop of [false, true]) {
-        const { pdu, referenceHash } = await hashAndSignNewEvent(event, SPEC_SERVER, specKey(), version, { offEventLoop });
-        expect(pdu).toEqual(expected);
-        expect(eventIdFromReferenceHash(referenceHash, requireRoomVersion(version))).toBe(eventId(expected, version));
-      }
+      const { pdu, referenceHash } = hashAndSignNewEvent(event, SPEC_SERVER, specKey(), version);
+      expect(pdu).toEqual(expected);
+      expect(eventIdFromReferenceHash(referenceHash, requireRoomVersion(version))).toBe(eventId(expected, version));
     }
   });
 
-  it('equals them on arbitrary content, types and state keys in every room version 3+', async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...V3_PLUS), canonicalObject, fc.constantFrom('m.room.message', 'm.room.member', 'm.room.power_levels', 'x.custom'), fc.option(fc.string({ maxLength: 8 })), async (version, content, type, stateKey) => {
+  it('equals them on arbitrary content, types and state keys in every room version 3+', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...V3_PLUS), canonicalObject, fc.constantFrom('m.room.message', 'm.room.member', 'm.room.power_levels', 'x.custom'), fc.option(fc.string({ maxLength: 8 })), (version, content, type, stateKey) => {
         const event = { ...minimalEvent(), type, content, ...(stateKey === null ? {} : { state_key: stateKey }) };
-        const { pdu, referenceHash } = await hashAndSignNewEvent(event, SPEC_SERVER, specKey(), version);
+        const { pdu, referenceHash } = hashAndSignNewEvent(event, SPEC_SERVER, specKey(), version);
         const expected = hashAndSignEvent(event, SPEC_SERVER, specKey(), version);
         expect(pdu).toEqual(expected);
         expect(eventIdFromReferenceHash(referenceHash, requireRoomVersion(version))).toBe(eventId(expected, version));
@@ -193,9 +191,8 @@ describe('hashAndSignNewEvent: one encoding for the signature and the reference 
     );
   });
 
-  it('refuses room versions whose event IDs are not hashes, and keys that are not ed25519', async () => {
+  it('refuses room versions whose event IDs are not hashes, and keys that are not ed25519', () => {
     expect(() => eventIdFromReferenceHash(new Uint8Array(32), requireRoomVersion('1'))).toThrow(RangeError);
-    await expect(hashAndSignNewEvent(minimalEvent(), SPEC_SERVER, { ...specKey(), keyId: 'rsa:1' }, '10')).rejects.toThrow(RangeError);
-    await expect(hashAndSignNewEvent(minimalEvent(), SPEC_SERVER, { ...specKey(), keyId: 'rsa:1' }, '10', { offEventLoop: true })).rejects.toThrow(RangeError);
+    expect(() => hashAndSignNewEvent(minimalEvent(), SPEC_SERVER, { ...specKey(), keyId: 'rsa:1' }, '10')).toThrow(RangeError);
   });
 });
