@@ -29,7 +29,7 @@ export async function usersIgnoringSender(tenant: TenantContext, userIds: readon
     else if (known.users.has(sender)) ignoring.add(userId);
   }
   if (unread.length === 0) return ignoring;
-  const lists = await ignoredUserListsOf(tenant.db, unread);
+  const lists = await ignoredUserListsOf(tenant, unread);
   for (const userId of unread) {
     const users = ignoredUsersIn(userId, lists.get(userId));
     memo.set(userId, { users, readAt: now });

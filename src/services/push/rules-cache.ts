@@ -52,7 +52,7 @@ export async function pushRulesOf(tenant: TenantContext, userIds: readonly strin
     else unchecked.push(userId);
   }
   if (unchecked.length === 0) return result;
-  const versions = await ruleVersions(tenant.db, unchecked);
+  const versions = await ruleVersions(tenant, unchecked);
   const stale: string[] = [];
   for (const [userId, version] of versions) {
     const cached = cache.get(userId);

@@ -1,5 +1,6 @@
 // Reads of other modules' tables that push evaluation needs, one query each: the state of a
 // room that rules look at, event relations (to find an event's thread) and ignore lists.
+import { HotStatement, type TenantDb } from '../../db/hot-statement.ts';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { TenantDatabase } from '../../db/schema-types.ts';
 import type { Pdu } from '../../protocol/types.ts';
@@ -60,15 +61,14 @@ export async function eventRelations(db: Db, eventIds: readonly string[]): Promi
   return result;
 }
 
-/** The m.ignored_user_list content of those of `userIds` who have one. */
-export async function ignoredUserListsOf(db: Db, userIds: readonly string[]): Promise<Map<string, Record<string, unknown>>> {
+const IGNORED_USER_LISTS = new HotStatement<{ user_id: string; content: Record<string, unknown> }>(
+  (table) => `SELECT user_id, content FROM ${table('account_data')} WHERE user_id = ANY($1::text[]) AND room_id = '' AND type = 'm.ignored_user_list'`,
+);
+
+/** The m.ignored_user_list content of those of `userIds` who have one (the push hook's memo
+ * re-reads it every few seconds: a hot statement on the pipelined connection). */
+export async function ignoredUserListsOf(tenant: TenantDb, userIds: readonly string[]): Promise<Map<string, Record<string, unknown>>> {
   if (userIds.length === 0) return new Map();
-  const rows = await db
-    .selectFrom('account_data')
-    .select(['user_id', 'content'])
-    .where('user_id', 'in', [...new Set(userIds)])
-    .where('room_id', '=', '')
-    .where('type', '=', 'm.ignored_user_list')
-    .execute();
+  const rows = await IGNORED_USER_LISTS.run(tenant, [[...new Set(userIds)]]);
   return new Map(rows.map((r) => [r.user_id, r.content]));
 }

@@ -1,5 +1,6 @@
 // Users' push rules (tables push_rules, push_rule_defaults, push_rule_versions). Rows are
 // read back as untrusted shapes: the protocol's merge and compile tolerate anything.
+import { HotStatement, type TenantDb } from '../../db/hot-statement.ts';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { TenantDatabase } from '../../db/schema-types.ts';
 import {
@@ -73,11 +74,16 @@ export async function loadUserRules(db: Db, userId: string): Promise<StoredUserR
 }
 
 /** The rules versions of several users (0 for users who never changed their rules). */
-export async function ruleVersions(db: Db, userIds: readonly string[]): Promise<Map<string, number>> {
+const RULE_VERSIONS = new HotStatement<{ user_id: string; version: string }>(
+  (table) => `SELECT user_id, version FROM ${table('push_rule_versions')} WHERE user_id = ANY($1::text[])`,
+);
+
+/** The users' rule versions (0: never changed). The push hook re-checks its cached rules
+ * with it every few seconds: a hot statement on the pipelined connection. */
+export async function ruleVersions(tenant: TenantDb, userIds: readonly string[]): Promise<Map<string, number>> {
   const result = new Map<string, number>(userIds.map((id) => [id, 0]));
   if (userIds.length === 0) return result;
-  const rows = await db.selectFrom('push_rule_versions').select(['user_id', 'version']).where('user_id', 'in', [...new Set(userIds)]).execute();
-  for (const row of rows) result.set(row.user_id, Number(row.version));
+  for (const row of await RULE_VERSIONS.run(tenant, [[...new Set(userIds)]])) result.set(row.user_id, Number(row.version));
   return result;
 }
 
