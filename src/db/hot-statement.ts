@@ -4,8 +4,8 @@
 // ~110 µs of CPU per query, twice what sending it to PostgreSQL and reading the answer costs.
 // The text is the same for every call of a tenant, so the statement is prepared once per
 // connection (preparing-client.ts), and it runs on the lane's pipelined connection
-// (pipeline.ts): the statements of one event-loop turn share one write. Values are bound as parameters ($1, $2, …; arrays with
-// `= ANY($n::text[])`), never spliced into the text.
+// (pipeline.ts): the statements of one event-loop turn share one write. Values are bound as
+// parameters ($1, $2, …; arrays with `= ANY($n::text[])`), never spliced into the text.
 import type { StatementRunner } from './pipeline.ts';
 import { BoundedMap } from '../tenancy/bounded-map.ts';
 
@@ -23,6 +23,11 @@ export type SqlForSchema = (table: (name: string) => string) => string;
 
 const quote = (identifier: string): string => `"${identifier.replaceAll('"', '""')}"`;
 
+/** Names the tables of one tenant schema, quoted, in SQL text built once per schema. */
+export function schemaTable(schema: string): (name: string) => string {
+  return (name) => `${quote(schema)}.${quote(name)}`;
+}
+
 export class HotStatement<Row> {
   readonly #build: SqlForSchema;
   readonly #texts = new BoundedMap<string, string>(MAX_SCHEMAS);
@@ -35,7 +40,7 @@ export class HotStatement<Row> {
   text(schema: string): string {
     let text = this.#texts.get(schema);
     if (text === undefined) {
-      text = this.#build((name) => `${quote(schema)}.${quote(name)}`);
+      text = this.#build(schemaTable(schema));
       this.#texts.set(schema, text);
     }
     return text;

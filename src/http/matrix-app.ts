@@ -1,6 +1,5 @@
 // The public listener: client, federation, key and discovery APIs for every tenant of the
 // shard, told apart by Host.
-import { lazyChildLogger } from './lazy-request-logger.ts';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import type { Logger } from 'pino';
@@ -9,6 +8,7 @@ import { mergeAccountSettings, type AccountSettings } from '../config/account-se
 import { DEFAULT_RATE_LIMITS, mergeRateLimits, type RateLimitSettings } from '../config/rate-limits.ts';
 import { installErrorHandlers } from './error-handler.ts';
 import { acceptJsonBodies } from './json-body.ts';
+import { lazyChildLogger } from './lazy-request-logger.ts';
 import type { ShardMetrics } from './metrics.ts';
 import { authenticateClients } from './plugins/client-auth.ts';
 import { allowCors } from './plugins/cors.ts';

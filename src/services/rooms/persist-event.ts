@@ -18,7 +18,8 @@ import { prepareHookWrites } from './persist-hooks.ts';
 import { recentEventsOf } from './recent-events.ts';
 import { advanceRoomHead, dropRoomHead } from './room-head.ts';
 
-/** The room's head moved since the event was built (another shard wrote the room): build again. */
+/** The room's head did not hold where the event was built (another shard wrote the room, or
+ * a message it was built behind failed): build again. */
 export class StaleRoomHeadError extends Error {
   constructor(roomId: string) {
     super(`the head of room ${roomId} moved while an event was built`);

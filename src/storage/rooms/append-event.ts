@@ -15,6 +15,7 @@ import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
 import type { TenantDatabase } from '../../db/schema-types.ts';
 import type { Pdu } from '../../protocol/types.ts';
 import { LOCK_NOT_AVAILABLE, type StatementRunner } from '../../db/pipeline.ts';
+import { schemaTable } from '../../db/hot-statement.ts';
 import { BoundedMap } from '../../tenancy/bounded-map.ts';
 
 export interface EventToAppend {
@@ -53,10 +54,9 @@ export interface AlsoWrite {
   readonly values: readonly unknown[];
 }
 
-const quote = (identifier: string): string => `"${identifier.replaceAll('"', '""')}"`;
-
-/** The event's own values, in the order the base statement numbers them. */
-const BASE_VALUES = 18;
+/** The event's own values ($1–$20, numbered as statementValues lists them); the writes'
+ * values follow. */
+const BASE_VALUES = 20;
 
 function baseStatement(table: (name: string) => string): string {
   return `WITH head AS (
@@ -93,8 +93,6 @@ function baseStatement(table: (name: string) => string): string {
       ON CONFLICT DO NOTHING
     )`;
 }
-/** $19 and $20 (the prev and auth event IDs) follow the BASE_VALUES scalars. */
-const FIRST_WRITE_VALUE = BASE_VALUES + 3;
 
 /** Statement texts by schema and write kinds (a shard's active tenants × a few shapes). */
 const texts = new BoundedMap<string, string>(8_000);
@@ -103,8 +101,8 @@ function statementText(schema: string, writes: readonly AlsoWrite[]): string {
   const key = `${schema}\u0000${writes.map((w) => w.kind).join('\u0000')}`;
   let text = texts.get(key);
   if (text !== undefined) return text;
-  const table = (name: string): string => `${quote(schema)}.${quote(name)}`;
-  let next = FIRST_WRITE_VALUE;
+  const table = schemaTable(schema);
+  let next = BASE_VALUES + 1;
   const ctes = writes.map((write, i) => {
     const first = next;
     next += write.values.length;
