@@ -75,7 +75,7 @@ export async function startShard(config: ShardConfig, options: StartShardOptions
       cleanups.push(() => (embedded as EmbeddedPostgresHandle).stop());
       databaseUrl = embedded.url;
     }
-    const database = openDatabase(databaseUrl, { max: config.databasePoolMax, lanes: config.databasePoolLanes, log });
+    const database = openDatabase(databaseUrl, { max: config.databasePoolMax, lanes: config.databasePoolLanes, pipelines: config.databasePipelines, log });
     cleanups.push(() => database.close());
     await waitForDatabase(database.pool, config.databaseConnectTimeoutMs, describeDatabaseUrl(databaseUrl));
     await migrateControl(database.root as never);

@@ -176,9 +176,11 @@ async function steadyRate(secs: number): Promise<LoadResults['steady']> {
 }
 
 async function run(): Promise<LoadResults> {
-  // Warm-up: every connection of the pool prepares its statements (once per connection and
-  // tenant) and the rooms' heads get cached; a long-running shard is past this point.
-  await maxRate((i) => acrossUsers(i * 7), 32, 4000);
+  // Warm-up: every connection prepares its statements (once per connection and tenant) and
+  // every room's head gets cached (each user sends into each of its rooms); a long-running
+  // shard is past this point.
+  const everyUserAndRoom = users.flatMap((user) => user.rooms.map((room): [LoadUser, string] => [user, room]));
+  await maxRate((i) => everyUserAndRoom[i % everyUserAndRoom.length] as [LoadUser, string], 32, 4000);
   sentAt.clear();
 
   // The send path alone, before any client syncs.

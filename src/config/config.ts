@@ -22,6 +22,8 @@ export interface ShardConfig {
   databasePoolMax: number;
   /** Lanes the pool is split into; a tenant's queries use one lane (src/db/database.ts). */
   databasePoolLanes: number;
+  /** Pipelined connections, shared by the lanes (src/db/pipeline.ts). */
+  databasePipelines: number;
   /** How long start-up keeps retrying an unreachable database before giving up. */
   databaseConnectTimeoutMs: number;
   embeddedPostgresPort: number;
@@ -109,6 +111,7 @@ export function loadConfig(env: Env = process.env): ShardConfig {
     databaseUrl,
     databasePoolMax: integer(env, 'DATABASE_POOL_MAX', 20, 1, 1000),
     databasePoolLanes: integer(env, 'DATABASE_POOL_LANES', 5, 1, 1000),
+    databasePipelines: integer(env, 'DATABASE_PIPELINES', 1, 1, 1000),
     databaseConnectTimeoutMs: integer(env, 'DATABASE_CONNECT_TIMEOUT_MS', 30_000, 0, 3_600_000),
     embeddedPostgresPort: integer(env, 'EMBEDDED_PG_PORT', 0, 0, 65535),
     logLevel,

@@ -6,7 +6,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { PIPELINE_LOCK_TIMEOUT_MS, Pipeline } from './pipeline.ts';
-import { PreparingClient } from './preparing-client.ts';
+import { MAX_PREPARED_PER_CONNECTION, PreparingClient } from './preparing-client.ts';
 import type { ControlDatabase } from './schema-types.ts';
 
 // int8 (bigint) as string keeps ids exact; counts cast explicitly where numbers are needed.
@@ -21,8 +21,8 @@ export interface Database {
   close(): Promise<void>;
 }
 
-/** A share of the connections: a pool (any query, transactions) and one pipelined
- * connection for the hottest single statements (pipeline.ts). */
+/** A share of the connections: a pool (any query, transactions), and the pipelined
+ * connection (shared with other lanes) for the hottest single statements (pipeline.ts). */
 export interface Lane {
   root: Kysely<ControlDatabase>;
   pipeline: Pipeline;
@@ -74,16 +74,25 @@ export function laneOf(schema: string, lanes: number): number {
  * tenant uses at most its lane's connections at once (its writes are serialised by the
  * stream-position lock anyway).
  */
-export function openDatabase(url: string, options: { max: number; lanes?: number; log: Logger }): Database {
+export function openDatabase(url: string, options: { max: number; lanes?: number; pipelines?: number; log: Logger }): Database {
   // At least MIN_LANE_CONNECTIONS per lane: a tenant's request may hold a transaction while
   // another of its queries runs.
   const lanes = Math.max(1, Math.min(options.lanes ?? 1, Math.floor(options.max / MIN_LANE_CONNECTIONS)));
   const perLane = Math.ceil(options.max / lanes);
   const pools = Array.from({ length: lanes }, () => openPool(url, perLane, options.log));
-  const pipelineConfig = { ...CONNECTION, connectionString: url, options: `${CONNECTION.options} -c lock_timeout=${PIPELINE_LOCK_TIMEOUT_MS}` };
-  const laneList: Lane[] = pools.map((pool) => ({
+  // Fewer pipelined connections than lanes: each serves the tenants of several lanes, so it
+  // keeps as many prepared statements as those lanes' pool connections would.
+  const pipelineCount = Math.max(1, Math.min(options.pipelines ?? 1, lanes));
+  const pipelineConfig = {
+    ...CONNECTION,
+    connectionString: url,
+    options: `${CONNECTION.options} -c lock_timeout=${PIPELINE_LOCK_TIMEOUT_MS}`,
+    maxPrepared: MAX_PREPARED_PER_CONNECTION * Math.ceil(lanes / pipelineCount),
+  };
+  const pipelines = Array.from({ length: pipelineCount }, () => new Pipeline(pipelineConfig, options.log));
+  const laneList: Lane[] = pools.map((pool, i) => ({
     root: new Kysely<ControlDatabase>({ dialect: new PostgresDialect({ pool }) }),
-    pipeline: new Pipeline(pipelineConfig, options.log),
+    pipeline: pipelines[i % pipelineCount] as Pipeline,
   }));
   let closed = false;
   return {
@@ -94,7 +103,7 @@ export function openDatabase(url: string, options: { max: number; lanes?: number
     async close() {
       if (closed) return;
       closed = true;
-      await Promise.all(laneList.flatMap((lane) => [lane.root.destroy(), lane.pipeline.close()]));
+      await Promise.all([...laneList.map((lane) => lane.root.destroy()), ...pipelines.map((pipeline) => pipeline.close())]);
     },
   };
 }

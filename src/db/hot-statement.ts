@@ -3,7 +3,7 @@
 // transforms (the schema plugin) and compiles a query on every execution — measured here at
 // ~110 µs of CPU per query, twice what sending it to PostgreSQL and reading the answer costs.
 // The text is the same for every call of a tenant, so the statement is prepared once per
-// connection (preparing-client.ts), and it runs on the lane's pipelined connection
+// connection (preparing-client.ts), and it runs on the tenant's pipelined connection
 // (pipeline.ts): the statements of one event-loop turn share one write. Values are bound as
 // parameters ($1, $2, …; arrays with `= ANY($n::text[])`), never spliced into the text.
 import type { StatementRunner } from './pipeline.ts';

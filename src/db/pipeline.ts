@@ -1,21 +1,22 @@
-// One pipelined PostgreSQL connection per pool lane, for the hottest single statements (a
-// message's append, every sync's start). A pool connection carries one statement at a time:
+// A pipelined PostgreSQL connection for the hottest single statements (a message's append,
+// every sync's start), shared by several pool lanes (one per process by default: see
+// database.ts). A pool connection carries one statement at a time:
 // every statement is its own socket write, its own wake-up of a PostgreSQL backend, its own
 // read. Measured on the send path: a quarter of the shard's main thread was the `writev` of
 // pg queries. On the pipelined connection, the statements issued during one event-loop turn
-// (by all tenants of the lane) while earlier ones are still running leave in ONE write,
+// (by all its tenants) while earlier ones are still running leave in ONE write,
 // each with its own Sync: each runs as its own implicit transaction, so one failing does
 // not affect the others, and the answers come back in order (pg's pipeline mode matches
 // them to their queries).
 //
 // Only autocommit statements that never wait long for a lock belong here: the connection
-// runs them one after another, so one statement waiting blocks the lane's others behind it.
+// runs them one after another, so one statement waiting blocks the others behind it.
 // Transactions stay on the pool. `lock_timeout` bounds such a wait anyway (a statement that
 // hits it fails with 55P03 and its caller may retry it on the pool).
 import { CompiledQuery, type Kysely } from 'kysely';
 import pg from 'pg';
 import type { Logger } from 'pino';
-import { PreparingClient } from './preparing-client.ts';
+import { PreparingClient, type PreparingClientConfig } from './preparing-client.ts';
 
 /** Runs one SQL statement with bound values; what hot paths need of a connection. */
 export interface StatementRunner {
@@ -23,7 +24,7 @@ export interface StatementRunner {
 }
 
 /** How long a pipelined statement may wait for a row lock before failing (see above). */
-export const PIPELINE_LOCK_TIMEOUT_MS = 2_000;
+export const PIPELINE_LOCK_TIMEOUT_MS = 500;
 
 /** SQLSTATE of a statement that gave up waiting for a lock (lock_timeout). */
 export const LOCK_NOT_AVAILABLE = '55P03';
@@ -31,7 +32,7 @@ export const LOCK_NOT_AVAILABLE = '55P03';
 type Stream = { cork(): void; uncork(): void };
 
 export class Pipeline implements StatementRunner {
-  readonly #config: pg.ClientConfig;
+  readonly #config: PreparingClientConfig;
   readonly #log: Logger;
   #client: PreparingClient | undefined;
   #connecting: Promise<PreparingClient> | undefined;
@@ -41,8 +42,8 @@ export class Pipeline implements StatementRunner {
   /** Statements sent (or queued) and not yet answered. */
   #inFlight = 0;
 
-  constructor(config: pg.ClientConfig, log: Logger) {
-    this.#config = { ...config, pipeline: true } as pg.ClientConfig;
+  constructor(config: PreparingClientConfig, log: Logger) {
+    this.#config = { ...config, pipeline: true } as PreparingClientConfig;
     this.#log = log;
   }
 

@@ -11,8 +11,13 @@
 // Queries without parameters (BEGIN, COMMIT, DDL) run unprepared, as before.
 import pg from 'pg';
 
-/** Prepared statements kept per connection. */
+/** Prepared statements kept per connection (unless its config says `maxPrepared`). */
 export const MAX_PREPARED_PER_CONNECTION = 256;
+
+export interface PreparingClientConfig extends pg.ClientConfig {
+  /** Prepared statements this connection keeps; MAX_PREPARED_PER_CONNECTION by default. */
+  maxPrepared?: number;
+}
 
 type QueryFn = (...args: unknown[]) => unknown;
 const baseQuery = pg.Client.prototype.query as unknown as QueryFn;
@@ -25,7 +30,14 @@ function isStaleResultType(error: unknown): boolean {
 export class PreparingClient extends pg.Client {
   /** SQL text → statement name, least recently used first. */
   readonly #names = new Map<string, string>();
+  readonly #maxPrepared: number;
   #counter = 0;
+
+  constructor(config?: PreparingClientConfig) {
+    const { maxPrepared, ...clientConfig } = config ?? {};
+    super(clientConfig);
+    this.#maxPrepared = maxPrepared ?? MAX_PREPARED_PER_CONNECTION;
+  }
 
   #nameFor(text: string): string {
     const known = this.#names.get(text);
@@ -36,7 +48,7 @@ export class PreparingClient extends pg.Client {
     }
     const name = `t${++this.#counter}`;
     this.#names.set(text, name);
-    while (this.#names.size > MAX_PREPARED_PER_CONNECTION) {
+    while (this.#names.size > this.#maxPrepared) {
       const [oldestText, oldestName] = this.#names.entries().next().value as [string, string];
       this.#forget(oldestText, oldestName);
     }

@@ -96,7 +96,7 @@ export interface TenantContext {
   readonly schema: string;
   readonly db: Kysely<TenantDatabase>;
   /** The hottest single statements (a message's append, sync starts): pipelined with the
-   * lane's other tenants' statements (db/pipeline.ts). Never a transaction. */
+   * other tenants' statements (db/pipeline.ts). Never a transaction. */
   readonly pipeline: StatementRunner;
   readonly signingKeys: TenantSigningKeys;
   readonly config: TenantConfig;

@@ -1,5 +1,6 @@
 // The pool's lanes (src/db/database.ts): a tenant schema always maps to the same lane, lanes
-// spread schemas, and a lane never has fewer than 4 connections.
+// spread schemas, a lane never has fewer than 4 connections, and the pipelined connections
+// (fewer than the lanes unless configured) are shared by lanes.
 import { pino } from 'pino';
 import { describe, expect, test } from 'vitest';
 import { laneOf, openDatabase } from '../../src/db/database.ts';
@@ -30,5 +31,18 @@ describe('pool lanes', () => {
     for (const n of counts.values()) expect(n).toBeGreaterThan(100);
     expect(new Set(Array.from({ length: 50 }, (_, i) => db.laneFor(`t_${i}`))).size).toBe(5);
     await db.close();
+  });
+
+  test('lanes share the pipelined connections: one by default, never more than lanes', async () => {
+    const pipelinesOf = (db: ReturnType<typeof openDatabase>): number => new Set(Array.from({ length: 200 }, (_, i) => db.laneFor(`t_${i}`).pipeline)).size;
+    const byDefault = openDatabase(URL, { max: 20, lanes: 5, log });
+    expect(pipelinesOf(byDefault)).toBe(1);
+    await byDefault.close();
+    const two = openDatabase(URL, { max: 20, lanes: 5, pipelines: 2, log });
+    expect(pipelinesOf(two)).toBe(2);
+    await two.close();
+    const capped = openDatabase(URL, { max: 20, lanes: 5, pipelines: 9, log });
+    expect(pipelinesOf(capped)).toBe(5);
+    await capped.close();
   });
 });

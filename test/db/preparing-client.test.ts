@@ -47,6 +47,18 @@ test('the number of prepared statements per connection stays bounded', async () 
   expect(again.rows[0]?.n).toBe(5);
 });
 
+test('a connection may keep more (or fewer) statements than the default', async () => {
+  const small = new PreparingClient({ connectionString: database.url, maxPrepared: 3 });
+  await small.connect();
+  try {
+    for (let i = 0; i < 10; i++) await small.query(`SELECT $1::int + ${i} AS n`, [1]);
+    const result = (await small.query('SELECT count(*)::int AS n FROM pg_prepared_statements')) as { rows: Array<{ n: number }> };
+    expect(result.rows[0]?.n).toBe(3);
+  } finally {
+    await small.end();
+  }
+});
+
 test('a statement whose result columns a migration changed is prepared again', async () => {
   const text = 'SELECT * FROM things WHERE id = $1';
   expect(((await client.query(text, [2])) as { rows: unknown[] }).rows).toEqual([{ id: 2, name: 'two' }]);

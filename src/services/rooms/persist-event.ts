@@ -88,7 +88,7 @@ export interface PersistingEvent {
 }
 
 /**
- * Begins persisting an event. A message's statement is sent on the lane's pipelined
+ * Begins persisting an event. A message's statement is sent on the tenant's pipelined
  * connection and this returns at once, with the room's cached head already advanced past
  * the event: the room's next message can be built on it while this one commits (the
  * pipelined connection runs them in order). Should this one fail, the head is dropped and

@@ -147,7 +147,7 @@ function statementValues(event: EventToAppend, writes: readonly AlsoWrite[]): un
 const isLockTimeout = (error: unknown): boolean => (error as { code?: unknown }).code === LOCK_NOT_AVAILABLE;
 
 /** The event's stream ordering, or undefined when the room's head version has moved.
- * With `pipeline` (outside a transaction) the statement runs on the lane's pipelined
+ * With `pipeline` (outside a transaction) the statement runs on the tenant's pipelined
  * connection; if it waited there too long for a lock, it runs again on the pool. */
 export async function appendEvent(
   db: Kysely<TenantDatabase> | Transaction<TenantDatabase>,
