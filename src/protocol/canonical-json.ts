@@ -39,11 +39,31 @@ function needsCodePointSort(keys: string[]): boolean {
   return false;
 }
 
-type NumberFormat = (value: number, path: string) => string;
+/** Why a value cannot be encoded, and where: the path is assembled only when this is
+ * thrown (each enclosing array or object adds its segment on the way out), so encoding
+ * builds no path strings. */
+class EncodeFailure extends Error {
+  readonly segments: string[] = [];
+  readonly reason: string;
+  /** The failure is in an object key (the path names the object). */
+  readonly atKey: boolean;
+  constructor(reason: string, atKey = false) {
+    super(reason);
+    this.reason = reason;
+    this.atKey = atKey;
+  }
+}
 
-function strictNumber(value: number, path: string): string {
-  if (!Number.isInteger(value)) throw new CanonicalJsonError(`non-integer number at ${path}`);
-  if (value > MAX_SAFE || value < -MAX_SAFE) throw new CanonicalJsonError(`integer out of range at ${path}`);
+function withSegment(error: unknown, segment: string): unknown {
+  if (error instanceof EncodeFailure) error.segments.push(segment);
+  return error;
+}
+
+type NumberFormat = (value: number) => string;
+
+function strictNumber(value: number): string {
+  if (!Number.isInteger(value)) throw new EncodeFailure('non-integer number');
+  if (value > MAX_SAFE || value < -MAX_SAFE) throw new EncodeFailure('integer out of range');
   return Object.is(value, -0) ? '0' : String(value);
 }
 
@@ -66,8 +86,8 @@ function pythonFloatRepr(value: number): string {
   return `${sign}${digits}${'0'.repeat(decimalPoint - digits.length)}.0`;
 }
 
-function lenientNumber(value: number, path: string): string {
-  if (!Number.isFinite(value)) throw new CanonicalJsonError(`non-finite number at ${path}`);
+function lenientNumber(value: number): string {
+  if (!Number.isFinite(value)) throw new EncodeFailure('non-finite number');
   if (Number.isInteger(value)) {
     if (Object.is(value, -0)) return '0';
     // Beyond 2^53 the parsed double is all we have; print its exact integer value, which is
@@ -77,72 +97,114 @@ function lenientNumber(value: number, path: string): string {
   return pythonFloatRepr(value);
 }
 
-function encodeString(text: string, path: string): string {
-  if (!text.isWellFormed()) throw new CanonicalJsonError(`lone surrogate in string at ${path}`);
+function encodeString(text: string): string {
+  if (!text.isWellFormed()) throw new EncodeFailure('lone surrogate in string');
   return JSON.stringify(text);
 }
 
-function encode(value: unknown, out: string[], path: string, formatNumber: NumberFormat): void {
+function encodeKey(key: string): string {
+  if (!key.isWellFormed()) throw new EncodeFailure('lone surrogate in string', true);
+  return JSON.stringify(key);
+}
+
+function encodeArray(items: unknown[], formatNumber: NumberFormat): string {
+  let out = '[';
+  for (let i = 0; i < items.length; i++) {
+    const item: unknown = items[i];
+    try {
+      if (item === undefined) throw new EncodeFailure('undefined');
+      out += i > 0 ? `,${encode(item, formatNumber)}` : encode(item, formatNumber);
+    } catch (error) {
+      throw withSegment(error, `[${i}]`);
+    }
+  }
+  return out + ']';
+}
+
+function encodeObject(value: object, formatNumber: NumberFormat): string {
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (proto !== Object.prototype && proto !== null) throw new EncodeFailure('unsupported object');
+  const obj = value as Record<string, unknown>;
+  const keys = Object.keys(obj);
+  let kept = 0;
+  for (const key of keys) if (obj[key] !== undefined) keys[kept++] = key;
+  keys.length = kept;
+  if (needsCodePointSort(keys)) keys.sort(compareCodePoints);
+  else keys.sort();
+  let out = '{';
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
+    // A key that cannot be encoded is reported at this object's path (outside the try).
+    const encodedKey = encodeKey(key);
+    try {
+      const member = `${encodedKey}:${encode(obj[key], formatNumber)}`;
+      out += i > 0 ? `,${member}` : member;
+    } catch (error) {
+      throw withSegment(error, `.${key}`);
+    }
+  }
+  return out + '}';
+}
+
+function encode(value: unknown, formatNumber: NumberFormat): string {
   switch (typeof value) {
     case 'string':
-      out.push(encodeString(value, path));
-      return;
+      return encodeString(value);
     case 'number':
-      out.push(formatNumber(value, path));
-      return;
+      return formatNumber(value);
     case 'boolean':
-      out.push(value ? 'true' : 'false');
-      return;
-    case 'object': {
-      if (value === null) {
-        out.push('null');
-        return;
-      }
-      if (Array.isArray(value)) {
-        out.push('[');
-        for (let i = 0; i < value.length; i++) {
-          if (i > 0) out.push(',');
-          const item: unknown = value[i];
-          if (item === undefined) throw new CanonicalJsonError(`undefined at ${path}[${i}]`);
-          encode(item, out, `${path}[${i}]`, formatNumber);
-        }
-        out.push(']');
-        return;
-      }
-      const proto = Object.getPrototypeOf(value) as unknown;
-      if (proto !== Object.prototype && proto !== null) {
-        throw new CanonicalJsonError(`unsupported object at ${path}`);
-      }
-      const obj = value as Record<string, unknown>;
-      const keys = Object.keys(obj).filter((k) => obj[k] !== undefined);
-      if (needsCodePointSort(keys)) keys.sort(compareCodePoints);
-      else keys.sort();
-      out.push('{');
-      for (let i = 0; i < keys.length; i++) {
-        const k = keys[i] as string;
-        if (i > 0) out.push(',');
-        out.push(encodeString(k, `${path} key`), ':');
-        encode(obj[k], out, `${path}.${k}`, formatNumber);
-      }
-      out.push('}');
-      return;
-    }
+      return value ? 'true' : 'false';
+    case 'object':
+      if (value === null) return 'null';
+      return Array.isArray(value) ? encodeArray(value, formatNumber) : encodeObject(value, formatNumber);
     default:
-      throw new CanonicalJsonError(`unsupported ${typeof value} at ${path}`);
+      throw new EncodeFailure(`unsupported ${typeof value}`);
   }
 }
 
 function run(value: unknown, formatNumber: NumberFormat): string {
-  const out: string[] = [];
+  return reporting(() => encode(value, formatNumber));
+}
+
+/** Runs an encoding, turning its failure into a CanonicalJsonError that names the path. */
+function reporting(encodeIt: () => string): string {
   try {
-    encode(value, out, '$', formatNumber);
+    return encodeIt();
   } catch (error) {
+    if (error instanceof EncodeFailure) {
+      const path = `$${error.segments.reverse().join('')}`;
+      throw new CanonicalJsonError(`${error.reason} at ${error.atKey ? `${path} key` : path}`);
+    }
     // Pathologically deep nesting from the network exhausts the stack; report it like any
     // other value canonical JSON cannot carry.
     if (error instanceof RangeError) throw new CanonicalJsonError('value nested too deeply');
     throw error;
   }
-  return out.join('');
+}
+
+/** One member (`"key":value`) of an object in canonical JSON, for objects assembled from
+ * members encoded once and reused (canonicalJsonOfMembers): signing an event encodes its
+ * top-level members once for the content hash, the signed bytes and the stored JSON.
+ * Throws as canonicalJson does, with the path below the object (`$.key…`). */
+export function canonicalMember(key: string, value: unknown): string {
+  return reporting(() => {
+    try {
+      return `${encodeKey(key)}:${encode(value, strictNumber)}`;
+    } catch (error) {
+      throw withSegment(error, `.${key}`);
+    }
+  });
+}
+
+/** The canonical JSON of an object from its members (key → canonicalMember(key, value)):
+ * equal to canonicalJson of the object. */
+export function canonicalJsonOfMembers(members: ReadonlyMap<string, string>): string {
+  const keys = [...members.keys()];
+  if (needsCodePointSort(keys)) keys.sort(compareCodePoints);
+  else keys.sort();
+  let out = '{';
+  for (let i = 0; i < keys.length; i++) out += i > 0 ? `,${members.get(keys[i] as string) as string}` : (members.get(keys[i] as string) as string);
+  return out + '}';
 }
 
 /** Encodes a value as canonical JSON. Throws CanonicalJsonError for values canonical JSON

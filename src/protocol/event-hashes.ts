@@ -7,7 +7,8 @@ import { encodeEventJson } from './event-json.ts';
 import { redactWithVersion } from './redaction.ts';
 import { requireRoomVersion, roomVersion as lookupRoomVersion, type RoomVersion } from './room-versions.ts';
 
-function sha256(text: string): Uint8Array {
+/** SHA-256 of a text as UTF-8. */
+export function sha256(text: string): Uint8Array {
   return new Uint8Array(createHash('sha256').update(text, 'utf8').digest());
 }
 

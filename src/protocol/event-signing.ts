@@ -2,8 +2,9 @@
 // redacted form, so signatures survive redaction while the hash detects changed content.
 import type { KeyObject } from 'node:crypto';
 import { createHash } from 'node:crypto';
-import { canonicalJson } from './canonical-json.ts';
-import { addContentHash } from './event-hashes.ts';
+import { encodeBase64 } from './base64.ts';
+import { canonicalJsonOfMembers, canonicalMember } from './canonical-json.ts';
+import { addContentHash, sha256 } from './event-hashes.ts';
 import { encodeEventJson } from './event-json.ts';
 import { redactWithVersion } from './redaction.ts';
 import { requireRoomVersion, roomVersion as lookupRoomVersion } from './room-versions.ts';
@@ -36,13 +37,19 @@ export function hashAndSignEvent<T extends object>(
   return signEvent(addContentHash(pdu), serverName, signingKey, roomVersion);
 }
 
+/** Top-level keys that neither the content hash nor the signature covers. */
+const UNHASHED_KEYS = new Set(['unsigned', 'signatures', 'hashes']);
+
 /**
- * hashAndSignEvent for an event this server creates, returning its reference hash too
- * (room versions 3+ derive the event ID from it). The bytes signed and the bytes the
- * reference hash covers are the same — the redacted event without `signatures` and
- * `unsigned`, in strict canonical JSON (which every room version's encoding equals for
- * what the strict form accepts) — so they are encoded once, not twice. Throws as
- * hashAndSignEvent does; an event that already carries signatures must use that.
+ * hashAndSignEvent for an event this server creates, returning its reference hash (room
+ * versions 3+ derive the event ID from it) and its JSON (strict canonical JSON, which every
+ * room version's encoding equals for what the strict form accepts). The three texts involved
+ * share most of their members: the content hash covers the event without `unsigned`,
+ * `signatures` and `hashes`; the signature and the reference hash cover the same bytes, the
+ * redacted event with `hashes`; the JSON is the whole signed event. So each top-level
+ * member is encoded once and the texts are assembled from them (only redacted content is
+ * encoded on its own). Throws as hashAndSignEvent does; an event that already carries
+ * signatures must use that.
  *
  * (Signing in libuv's thread pool instead was measured: the hop's thread wake-ups on a
  * busy two-core machine cost the event loop more than the ~50 µs signature.)
@@ -52,14 +59,35 @@ export function hashAndSignNewEvent<T extends object>(
   serverName: string,
   signingKey: SigningKey,
   roomVersion: string,
-): { pdu: T & { hashes: { sha256: string }; signatures: Signatures }; referenceHash: Uint8Array } {
+): { pdu: T & { hashes: { sha256: string }; signatures: Signatures }; referenceHash: Uint8Array; json: string } {
   const version = requireRoomVersion(roomVersion);
-  const hashed = addContentHash(pdu);
-  const { signatures: _signatures, unsigned: _unsigned, ...redacted } = redactWithVersion(hashed, version) as Record<string, unknown>;
-  const bytes = Buffer.from(canonicalJson(redacted), 'utf8');
-  const signature = signBytes(bytes, signingKey);
-  const referenceHash = new Uint8Array(createHash('sha256').update(bytes).digest());
-  return { pdu: { ...hashed, signatures: { [serverName]: { [signingKey.keyId]: signature } } }, referenceHash };
+  const source = pdu as Record<string, unknown>;
+  const members = new Map<string, string>();
+  for (const key of Object.keys(source)) {
+    const value = source[key];
+    if (value !== undefined && !UNHASHED_KEYS.has(key)) members.set(key, canonicalMember(key, value));
+  }
+  const hashes = { sha256: encodeBase64(sha256(canonicalJsonOfMembers(members))) };
+  members.set('hashes', canonicalMember('hashes', hashes));
+  const hashed = { ...pdu, hashes };
+
+  const redacted = redactWithVersion(hashed, version);
+  const redactedMembers = new Map<string, string>();
+  for (const key of Object.keys(redacted)) {
+    if (key === 'signatures' || key === 'unsigned') continue;
+    // Redaction keeps top-level values as they are (the same objects); content it may filter.
+    const kept = key === 'content' && redacted.content !== source.content ? undefined : members.get(key);
+    redactedMembers.set(key, kept ?? canonicalMember(key, redacted[key]));
+  }
+  const bytes = Buffer.from(canonicalJsonOfMembers(redactedMembers), 'utf8');
+  const signatures = { [serverName]: { [signingKey.keyId]: signBytes(bytes, signingKey) } };
+  members.set('signatures', canonicalMember('signatures', signatures));
+  if (source.unsigned !== undefined) members.set('unsigned', canonicalMember('unsigned', source.unsigned));
+  return {
+    pdu: { ...hashed, signatures },
+    referenceHash: new Uint8Array(createHash('sha256').update(bytes).digest()),
+    json: canonicalJsonOfMembers(members),
+  };
 }
 
 /** Verifies `serverName`'s signature under `keyId` over the redacted event, so it holds for

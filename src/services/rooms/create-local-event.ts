@@ -66,14 +66,16 @@ export function buildPduSkeleton(
   return pdu;
 }
 
-/** Signs a built event and gives it its ID (v1/v2: chosen by us; v3+: the reference hash). */
-export function signNewEvent(tenant: TenantContext, skeleton: Pdu, version: RoomVersion): { eventId: string; pdu: Pdu } {
+/** Signs a built event and gives it its ID (v1/v2: chosen by us; v3+: the reference hash),
+ * with its JSON in the room version's encoding. */
+export function signNewEvent(tenant: TenantContext, skeleton: Pdu, version: RoomVersion): { eventId: string; pdu: Pdu; json: string } {
   if (version.eventIdFormat === 'v1') {
     const pdu = hashAndSignEvent({ ...skeleton, event_id: newLegacyEventId(tenant.serverName) }, tenant.serverName, tenant.signingKeys.current, version.id) as Pdu;
-    return { eventId: pdu.event_id as string, pdu };
+    return { eventId: pdu.event_id as string, pdu, json: encodeEventJson(pdu, version) };
   }
+  // Its JSON is strict canonical JSON, which equals every room version's encoding of it.
   const signed = hashAndSignNewEvent(skeleton, tenant.serverName, tenant.signingKeys.current, version.id);
-  return { eventId: eventIdFromReferenceHash(signed.referenceHash, version), pdu: signed.pdu as Pdu };
+  return { eventId: eventIdFromReferenceHash(signed.referenceHash, version), pdu: signed.pdu as Pdu, json: signed.json };
 }
 
 /** Per room, the latest message whose append is sent and not answered yet (settles, never rejects). */
@@ -180,22 +182,21 @@ async function createNow(tenant: TenantContext, roomId: string, draft: EventDraf
  * version cannot encode is M_BAD_JSON, an event over 64 KiB M_TOO_LARGE. Returns the
  * event's JSON too (its canonical form, also what is stored): encoded once here. */
 function signChecked(tenant: TenantContext, skeleton: Pdu, version: RoomVersion): { eventId: string; pdu: Pdu; json: string } {
-  let signed: { eventId: string; pdu: Pdu };
-  let json: string;
+  let signed: { eventId: string; pdu: Pdu; json: string };
   try {
     signed = signNewEvent(tenant, skeleton, version);
-    json = encodeEventJson(signed.pdu, version);
   } catch (error) {
     if (error instanceof CanonicalJsonError) throw new MatrixError('M_BAD_JSON', `The event cannot be encoded in room version ${version.id}: ${error.message}`);
     throw error;
   }
+  const { json } = signed;
   const size = Buffer.byteLength(json, 'utf8');
   if (size > MAX_PDU_BYTES) throw new MatrixError('M_TOO_LARGE', `The event is ${size} bytes; the limit is ${MAX_PDU_BYTES}`);
   // PostgreSQL's jsonb cannot hold U+0000 (JSON escapes it as \u0000, canonical JSON too).
   if (json.includes('\\u0000')) throw new MatrixError('M_BAD_JSON', 'Events cannot contain the character U+0000');
   const valid = validatePdu(signed.pdu, version.id, { encodingChecked: true });
   if (!valid.ok) throw new MatrixError('M_BAD_JSON', `Invalid event: ${valid.reason}`);
-  return { ...signed, json };
+  return signed;
 }
 
 /**

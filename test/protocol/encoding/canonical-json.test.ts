@@ -4,6 +4,8 @@ import {
   CanonicalJsonError,
   canonicalJson,
   canonicalJsonLenient,
+  canonicalJsonOfMembers,
+  canonicalMember,
   compareCodePoints,
 } from '../../../src/protocol/canonical-json.ts';
 import { canonicalObject, canonicalValue, jsonString } from './arbitraries.ts';
@@ -279,5 +281,26 @@ describe('canonicalJsonLenient (room versions 1–5)', () => {
         expect(JSON.parse(canonicalJsonLenient(value))).toBe(Object.is(value, -0) ? 0 : value);
       }),
     );
+  });
+});
+
+describe('objects assembled from members encoded once', () => {
+  it('equal canonicalJson of the object, whatever its keys and values', () => {
+    fc.assert(
+      fc.property(canonicalObject, (object) => {
+        const members = new Map(Object.entries(object).map(([key, value]) => [key, canonicalMember(key, value)]));
+        expect(canonicalJsonOfMembers(members)).toBe(canonicalJson(object));
+      }),
+    );
+    // Code point order, not UTF-16 order, for keys beyond the BMP.
+    const object = { '\uFB01': 1, '\uD83D\uDE00': 2, a: 3 };
+    const members = new Map(Object.entries(object).map(([key, value]) => [key, canonicalMember(key, value)]));
+    expect(canonicalJsonOfMembers(members)).toBe(canonicalJson(object));
+  });
+
+  it('a member that cannot be encoded names its path from the object', () => {
+    expect(() => canonicalMember('content', { list: [1, 2.5] })).toThrow(/non-integer number at \$\.content\.list\[1\]$/);
+    expect(() => canonicalMember('content', { '\uD800': 1 })).toThrow(/lone surrogate in string at \$\.content key$/);
+    expect(() => canonicalJson({ a: [{ b: undefined }, undefined] })).toThrow(/undefined at \$\.a\[1\]$/);
   });
 });

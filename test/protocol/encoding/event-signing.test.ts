@@ -1,6 +1,7 @@
 import { sign, verify } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { canonicalJson } from '../../../src/protocol/canonical-json.ts';
 import { verifyContentHash } from '../../../src/protocol/event-hashes.ts';
 import { eventId, eventIdFromReferenceHash } from '../../../src/protocol/event-id.ts';
 import {
@@ -166,14 +167,15 @@ describe('event signing properties', () => {
   });
 });
 
-describe('hashAndSignNewEvent: one encoding for the signature and the reference hash', () => {
+describe('hashAndSignNewEvent: each member encoded once for the content hash, the signature, the reference hash and the JSON', () => {
   const V3_PLUS = ALL_VERSIONS.filter((v) => !['1', '2'].includes(v));
 
   it.each(V3_PLUS)('equals hashAndSignEvent and eventId on the spec events, room version %s', (version) => {
     for (const event of [minimalEvent(), redactableEvent()]) {
       const expected = hashAndSignEvent(event, SPEC_SERVER, specKey(), version);
-      const { pdu, referenceHash } = hashAndSignNewEvent(event, SPEC_SERVER, specKey(), version);
+      const { pdu, referenceHash, json } = hashAndSignNewEvent(event, SPEC_SERVER, specKey(), version);
       expect(pdu).toEqual(expected);
+      expect(json).toBe(canonicalJson(expected));
       expect(eventIdFromReferenceHash(referenceHash, requireRoomVersion(version))).toBe(eventId(expected, version));
     }
   });
@@ -182,9 +184,10 @@ describe('hashAndSignNewEvent: one encoding for the signature and the reference 
     fc.assert(
       fc.property(fc.constantFrom(...V3_PLUS), canonicalObject, fc.constantFrom('m.room.message', 'm.room.member', 'm.room.power_levels', 'x.custom'), fc.option(fc.string({ maxLength: 8 })), (version, content, type, stateKey) => {
         const event = { ...minimalEvent(), type, content, ...(stateKey === null ? {} : { state_key: stateKey }) };
-        const { pdu, referenceHash } = hashAndSignNewEvent(event, SPEC_SERVER, specKey(), version);
+        const { pdu, referenceHash, json } = hashAndSignNewEvent(event, SPEC_SERVER, specKey(), version);
         const expected = hashAndSignEvent(event, SPEC_SERVER, specKey(), version);
         expect(pdu).toEqual(expected);
+        expect(json).toBe(canonicalJson(expected));
         expect(eventIdFromReferenceHash(referenceHash, requireRoomVersion(version))).toBe(eventId(expected, version));
       }),
       { numRuns: 300 },
