@@ -37,18 +37,20 @@ export function encodeSyncToken(token: SyncToken): string {
   return [FORMAT, ...parts].join('_');
 }
 
+const ZERO_TOKEN = Object.fromEntries(Object.keys(SYNC_STREAMS).map((stream) => [stream, 0])) as Record<SyncStream, number>;
+
 /** The token, or undefined when the text is not one. */
 export function parseSyncToken(text: string): SyncToken | undefined {
-  const [format, ...parts] = text.split('_');
-  if (format !== FORMAT) return undefined;
-  const token = Object.fromEntries((Object.keys(SYNC_STREAMS) as SyncStream[]).map((stream) => [stream, 0])) as Record<SyncStream, number>;
-  const seen = new Set<string>();
-  for (const part of parts) {
-    const match = PART.exec(part);
+  const parts = text.split('_');
+  if (parts[0] !== FORMAT) return undefined;
+  const token = { ...ZERO_TOKEN };
+  const seen: string[] = [];
+  for (let i = 1; i < parts.length; i++) {
+    const match = PART.exec(parts[i] as string);
     if (!match) return undefined;
     const [, name, position] = match as unknown as [string, string, string];
-    if (seen.has(name)) return undefined;
-    seen.add(name);
+    if (seen.includes(name)) return undefined;
+    seen.push(name);
     const stream = STREAM_BY_NAME.get(name);
     if (stream !== undefined) token[stream] = Number(position);
   }
@@ -64,6 +66,5 @@ export function requireSyncToken(text: string, parameter: string): SyncToken {
 
 /** A room position (prev_batch, /messages start/end): the events position; others at 0. */
 export function roomPositionToken(position: number): string {
-  const zero = Object.fromEntries(Object.keys(SYNC_STREAMS).map((stream) => [stream, 0])) as Record<SyncStream, number>;
-  return encodeSyncToken({ ...zero, events: Math.max(0, position) });
+  return encodeSyncToken({ ...ZERO_TOKEN, events: Math.max(0, position) });
 }
