@@ -179,7 +179,9 @@ async function main(): Promise<void> {
       steady,
       eventsPerSecond: { acrossRoomsWithoutSyncClients: withoutSync, acrossRooms, intoOneRoom },
       targets: {
-        persistedPerSecond: { target: 2000, measured: acrossRooms.eventsPerSecond, met: acrossRooms.eventsPerSecond >= 2000 },
+        // The write path alone (no sync clients), and with 100 sync clients receiving every event.
+        persistedPerSecond: { target: 2000, measured: withoutSync.eventsPerSecond, met: withoutSync.eventsPerSecond >= 2000 },
+        persistedPerSecondWhileDelivering: { target: 2000, measured: acrossRooms.eventsPerSecond, met: acrossRooms.eventsPerSecond >= 2000 },
         sendToSyncP99Ms: { target: 50, measured: round(steady.sendToSyncMs.p99), met: steady.sendToSyncMs.p99 <= 50 },
       },
     };

@@ -24,6 +24,8 @@ export interface LoadInput {
 
 export interface RateResult {
   eventsPerSecond: number;
+  /** Of each run, when the rate was measured in several (the result is the fastest). */
+  runs?: number[];
   /** CPU per event of the shard (the process without the load generator's thread), of the
    * load generator and of PostgreSQL. */
   shardCpuMsPerEvent: number;
@@ -137,8 +139,18 @@ async function maxRate(pick: (i: number) => [LoadUser, string], concurrency: num
   return { eventsPerSecond: round(count / (ms / 1000), 0), ...cpu };
 }
 
+/** maxRate `runs` times; the fastest run, with every run's rate. Interference from other
+ * work on a VM (or on its host) only ever slows a run down, so the fastest run is the best
+ * estimate of what the process can do; the spread shows how noisy the machine was. */
+async function bestRate(pick: (i: number) => [LoadUser, string], concurrency: number, ms: number, runs = 3): Promise<RateResult> {
+  const results: RateResult[] = [];
+  for (let i = 0; i < runs; i++) results.push(await maxRate(pick, concurrency, ms));
+  const best = results.reduce((a, b) => (b.eventsPerSecond > a.eventsPerSecond ? b : a));
+  return { ...best, runs: results.map((r) => r.eventsPerSecond) };
+}
+
 const describeRate = (r: RateResult): string =>
-  `${r.eventsPerSecond} (CPU per event: shard ${r.shardCpuMsPerEvent} ms, load generator ${r.loadGeneratorCpuMsPerEvent} ms, postgres ${r.postgresCpuMsPerEvent} ms)`;
+  `${r.eventsPerSecond}${r.runs ? ` (fastest of ${r.runs.join(', ')})` : ''} (CPU per event: shard ${r.shardCpuMsPerEvent} ms, load generator ${r.loadGeneratorCpuMsPerEvent} ms, postgres ${r.postgresCpuMsPerEvent} ms)`;
 const acrossUsers = (i: number): [LoadUser, string] => {
   const user = users[i % users.length] as LoadUser;
   return [user, user.rooms[i % user.rooms.length] as string];
@@ -184,7 +196,7 @@ async function run(): Promise<LoadResults> {
   sentAt.clear();
 
   // The send path alone, before any client syncs.
-  const withoutSync = await maxRate(acrossUsers, 32, 5000);
+  const withoutSync = await bestRate(acrossUsers, 32, 5000);
   sentAt.clear();
   log(`most events/s across rooms, no /sync clients: ${describeRate(withoutSync)}`);
 
@@ -201,12 +213,12 @@ async function run(): Promise<LoadResults> {
   const steady = await steadyRate(seconds);
   log(`steady ${rate}/s: send p50 ${round(steady.sendMs.p50)} ms p99 ${round(steady.sendMs.p99)} ms; send→sync p50 ${round(steady.sendToSyncMs.p50)} ms p99 ${round(steady.sendToSyncMs.p99)} ms (${steady.delivered}/${steady.sent} delivered; ${describeRate(steady.cpu)})`);
 
-  const acrossRooms = await maxRate(acrossUsers, 32, 5000);
+  const acrossRooms = await bestRate(acrossUsers, 32, 5000);
   log(`most events/s across rooms: ${describeRate(acrossRooms)}`);
   const first = users[0] as LoadUser;
   const oneRoom = first.rooms[0] as string;
   const roomMembers = users.filter((u) => u.tenant === first.tenant && u.rooms.includes(oneRoom));
-  const intoOneRoom = await maxRate((i) => [roomMembers[i % roomMembers.length] as LoadUser, oneRoom], 16, 5000);
+  const intoOneRoom = await bestRate((i) => [roomMembers[i % roomMembers.length] as LoadUser, oneRoom], 16, 5000);
   log(`most events/s into one room: ${describeRate(intoOneRoom)}`);
 
   syncing = false;
