@@ -97,14 +97,26 @@ function lenientNumber(value: number): string {
   return pythonFloatRepr(value);
 }
 
-function encodeString(text: string): string {
-  if (!text.isWellFormed()) throw new EncodeFailure('lone surrogate in string');
+/** A string; `atKey`: it is an object key (a failure names the object's path). */
+function encodeString(text: string, atKey = false): string {
+  if (!text.isWellFormed()) throw new EncodeFailure('lone surrogate in string', atKey);
   return JSON.stringify(text);
 }
 
-function encodeKey(key: string): string {
-  if (!key.isWellFormed()) throw new EncodeFailure('lone surrogate in string', true);
-  return JSON.stringify(key);
+/** Sorts keys by code point, as canonical JSON orders an object's members. */
+function sortKeys(keys: string[]): string[] {
+  return needsCodePointSort(keys) ? keys.sort(compareCodePoints) : keys.sort();
+}
+
+/** `"key":value`; a failure in the value names the path through the key, one in the key
+ * itself the object's path. */
+function encodeMember(key: string, value: unknown, formatNumber: NumberFormat): string {
+  const encodedKey = encodeString(key, true);
+  try {
+    return `${encodedKey}:${encode(value, formatNumber)}`;
+  } catch (error) {
+    throw withSegment(error, `.${key}`);
+  }
 }
 
 function encodeArray(items: unknown[], formatNumber: NumberFormat): string {
@@ -129,19 +141,12 @@ function encodeObject(value: object, formatNumber: NumberFormat): string {
   let kept = 0;
   for (const key of keys) if (obj[key] !== undefined) keys[kept++] = key;
   keys.length = kept;
-  if (needsCodePointSort(keys)) keys.sort(compareCodePoints);
-  else keys.sort();
+  sortKeys(keys);
   let out = '{';
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i] as string;
-    // A key that cannot be encoded is reported at this object's path (outside the try).
-    const encodedKey = encodeKey(key);
-    try {
-      const member = `${encodedKey}:${encode(obj[key], formatNumber)}`;
-      out += i > 0 ? `,${member}` : member;
-    } catch (error) {
-      throw withSegment(error, `.${key}`);
-    }
+    const member = encodeMember(key, obj[key], formatNumber);
+    out += i > 0 ? `,${member}` : member;
   }
   return out + '}';
 }
@@ -187,21 +192,13 @@ function reporting(encodeIt: () => string): string {
  * top-level members once for the content hash, the signed bytes and the stored JSON.
  * Throws as canonicalJson does, with the path below the object (`$.key…`). */
 export function canonicalMember(key: string, value: unknown): string {
-  return reporting(() => {
-    try {
-      return `${encodeKey(key)}:${encode(value, strictNumber)}`;
-    } catch (error) {
-      throw withSegment(error, `.${key}`);
-    }
-  });
+  return reporting(() => encodeMember(key, value, strictNumber));
 }
 
 /** The canonical JSON of an object from its members (key → canonicalMember(key, value)):
  * equal to canonicalJson of the object. */
 export function canonicalJsonOfMembers(members: ReadonlyMap<string, string>): string {
-  const keys = [...members.keys()];
-  if (needsCodePointSort(keys)) keys.sort(compareCodePoints);
-  else keys.sort();
+  const keys = sortKeys([...members.keys()]);
   let out = '{';
   for (let i = 0; i < keys.length; i++) out += i > 0 ? `,${members.get(keys[i] as string) as string}` : (members.get(keys[i] as string) as string);
   return out + '}';

@@ -7,10 +7,13 @@ import { encodeEventJson } from './event-json.ts';
 import { redactWithVersion } from './redaction.ts';
 import { requireRoomVersion, roomVersion as lookupRoomVersion, type RoomVersion } from './room-versions.ts';
 
-/** SHA-256 of a text as UTF-8. */
-export function sha256(text: string): Uint8Array {
-  return new Uint8Array(createHash('sha256').update(text, 'utf8').digest());
+/** SHA-256 of bytes, or of a text as UTF-8. */
+export function sha256(data: string | Uint8Array): Uint8Array {
+  return new Uint8Array(createHash('sha256').update(data).digest());
 }
+
+/** Top-level keys the content hash does not cover (nor, but for `hashes`, the signature). */
+export const CONTENT_HASH_EXCLUDED_KEYS: readonly string[] = ['unsigned', 'signatures', 'hashes'];
 
 function withoutKeys(obj: object, keys: readonly string[]): Record<string, unknown> {
   const copy: Record<string, unknown> = { ...(obj as Record<string, unknown>) };
@@ -20,7 +23,7 @@ function withoutKeys(obj: object, keys: readonly string[]): Record<string, unkno
 
 function contentHashWith(pdu: object, version: RoomVersion | undefined): Uint8Array {
   // `unsigned` changes in transit, `signatures` cover `hashes`, and `hashes` cannot cover itself.
-  return sha256(encodeEventJson(withoutKeys(pdu, ['unsigned', 'signatures', 'hashes']), version));
+  return sha256(encodeEventJson(withoutKeys(pdu, CONTENT_HASH_EXCLUDED_KEYS), version));
 }
 
 function versionOrUndefined(roomVersion: string | undefined): RoomVersion | undefined {
@@ -68,7 +71,7 @@ export function verifyContentHash(pdu: unknown, roomVersion?: string): boolean {
  * for events this server creates, which must be canonical in every room version. Throws
  * CanonicalJsonError otherwise. */
 export function addContentHash<T extends object>(pdu: T): T & { hashes: { sha256: string } } {
-  const digest = sha256(canonicalJson(withoutKeys(pdu, ['unsigned', 'signatures', 'hashes'])));
+  const digest = sha256(canonicalJson(withoutKeys(pdu, CONTENT_HASH_EXCLUDED_KEYS)));
   return { ...pdu, hashes: { sha256: encodeBase64(digest) } };
 }
 

@@ -1,10 +1,9 @@
 // Signing events (server-server API, "Signing Events"): hash the full event, then sign its
 // redacted form, so signatures survive redaction while the hash detects changed content.
 import type { KeyObject } from 'node:crypto';
-import { createHash } from 'node:crypto';
 import { encodeBase64 } from './base64.ts';
 import { canonicalJsonOfMembers, canonicalMember } from './canonical-json.ts';
-import { addContentHash, sha256 } from './event-hashes.ts';
+import { addContentHash, CONTENT_HASH_EXCLUDED_KEYS, sha256 } from './event-hashes.ts';
 import { encodeEventJson } from './event-json.ts';
 import { redactWithVersion } from './redaction.ts';
 import { requireRoomVersion, roomVersion as lookupRoomVersion } from './room-versions.ts';
@@ -37,8 +36,6 @@ export function hashAndSignEvent<T extends object>(
   return signEvent(addContentHash(pdu), serverName, signingKey, roomVersion);
 }
 
-/** Top-level keys that neither the content hash nor the signature covers. */
-const UNHASHED_KEYS = new Set(['unsigned', 'signatures', 'hashes']);
 
 /**
  * hashAndSignEvent for an event this server creates, returning its reference hash (room
@@ -65,7 +62,7 @@ export function hashAndSignNewEvent<T extends object>(
   const members = new Map<string, string>();
   for (const key of Object.keys(source)) {
     const value = source[key];
-    if (value !== undefined && !UNHASHED_KEYS.has(key)) members.set(key, canonicalMember(key, value));
+    if (value !== undefined && !CONTENT_HASH_EXCLUDED_KEYS.includes(key)) members.set(key, canonicalMember(key, value));
   }
   const hashes = { sha256: encodeBase64(sha256(canonicalJsonOfMembers(members))) };
   members.set('hashes', canonicalMember('hashes', hashes));
@@ -85,7 +82,7 @@ export function hashAndSignNewEvent<T extends object>(
   if (source.unsigned !== undefined) members.set('unsigned', canonicalMember('unsigned', source.unsigned));
   return {
     pdu: { ...hashed, signatures },
-    referenceHash: new Uint8Array(createHash('sha256').update(bytes).digest()),
+    referenceHash: sha256(bytes),
     json: canonicalJsonOfMembers(members),
   };
 }

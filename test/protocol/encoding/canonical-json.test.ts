@@ -301,6 +301,9 @@ describe('objects assembled from members encoded once', () => {
   it('a member that cannot be encoded names its path from the object', () => {
     expect(() => canonicalMember('content', { list: [1, 2.5] })).toThrow(/non-integer number at \$\.content\.list\[1\]$/);
     expect(() => canonicalMember('content', { '\uD800': 1 })).toThrow(/lone surrogate in string at \$\.content key$/);
+    // A member's own key is reported as canonicalJson reports it for the whole object.
+    expect(() => canonicalMember('\uD800', 1)).toThrow(/lone surrogate in string at \$ key$/);
+    expect(() => canonicalJson({ '\uD800': 1 })).toThrow(/lone surrogate in string at \$ key$/);
     expect(() => canonicalJson({ a: [{ b: undefined }, undefined] })).toThrow(/undefined at \$\.a\[1\]$/);
   });
 });
