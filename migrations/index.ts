@@ -13,6 +13,7 @@ import * as tenant0008 from './tenant/0008_to_device.ts';
 import * as tenant0009 from './tenant/0009_key_backup.ts';
 import * as tenant0010 from './tenant/0010_room_head.ts';
 import * as tenant0011 from './tenant/0011_push_thread_index.ts';
+import * as tenant0012 from './tenant/0012_lean_append.ts';
 
 export const CONTROL_MIGRATIONS: Record<string, Migration> = {
   '0001_init': control0001,
@@ -30,6 +31,7 @@ export const TENANT_MIGRATIONS: Record<string, Migration> = {
   '0009_key_backup': tenant0009,
   '0010_room_head': tenant0010,
   '0011_push_thread_index': tenant0011,
+  '0012_lean_append': tenant0012,
 };
 
 export const LATEST_TENANT_MIGRATION = Object.keys(TENANT_MIGRATIONS).sort().at(-1) as string;

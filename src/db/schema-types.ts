@@ -77,6 +77,8 @@ export interface RoomsTable {
   current_state_group: ColumnType<string | null, number | string | null | undefined, number | string | null>;
   /** Events persisted in the room (0010_room_head): the send path's optimistic check. */
   head_version: ColumnType<string, number | string | undefined, number | string>;
+  /** The room's forward extremities (0012_lean_append), written by the append statement. */
+  forward_extremities: ColumnType<string[], string[] | undefined, string[]>;
 }
 
 export interface EventsTable {
@@ -100,21 +102,12 @@ export interface EventsTable {
   txn_id: string | null;
   /** The state event this one replaced (same type and state key), if any. */
   replaces_state: ColumnType<string | null, string | null | undefined, string | null>;
-}
-
-export interface EventEdgesTable {
-  event_id: string;
-  prev_event_id: string;
-}
-
-export interface EventAuthTable {
-  event_id: string;
-  auth_event_id: string;
-}
-
-export interface ForwardExtremitiesTable {
-  room_id: string;
-  event_id: string;
+  /** The PDU's prev_events and auth_events as IDs, and the state groups before and after
+   * the event (0012_lean_append; null for events stored without state, such as outliers). */
+  prev_event_ids: ColumnType<string[] | null, string[] | null | undefined, string[] | null>;
+  auth_event_ids: ColumnType<string[] | null, string[] | null | undefined, string[] | null>;
+  state_group_before: ColumnType<string | null, number | string | null | undefined, number | string | null>;
+  state_group_after: ColumnType<string | null, number | string | null | undefined, number | string | null>;
 }
 
 export interface StateGroupsTable {
@@ -129,12 +122,6 @@ export interface StateGroupEntriesTable {
   type: string;
   state_key: string;
   event_id: string;
-}
-
-export interface EventStateTable {
-  event_id: string;
-  before_group: Int8;
-  after_group: Int8;
 }
 
 export interface CurrentStateTable {
@@ -466,12 +453,8 @@ export interface TenantDatabase {
   server_secrets: ServerSecretsTable;
   rooms: RoomsTable;
   events: EventsTable;
-  event_edges: EventEdgesTable;
-  event_auth: EventAuthTable;
-  forward_extremities: ForwardExtremitiesTable;
   state_groups: StateGroupsTable;
   state_group_entries: StateGroupEntriesTable;
-  event_state: EventStateTable;
   current_state: CurrentStateTable;
   stream_positions: StreamPositionsTable;
   room_aliases: RoomAliasesTable;

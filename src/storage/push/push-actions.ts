@@ -33,8 +33,7 @@ export function insertPushActionsWrite(event: Omit<PushActionsOfEvent, 'streamOr
     sql: ({ table, value, written, position }) => `
       INSERT INTO ${table('event_push_actions')} (user_id, event_id, room_id, thread_id, stream_ordering, highlight, actions, notified_ts)
       SELECT r.user_id, ${value(0)}::text, ${value(1)}::text, ${value(2)}::text, ${position}, r.highlight, r.actions::jsonb, ${value(3)}::bigint
-      FROM ${written}, unnest(${value(4)}::text[], ${value(5)}::boolean[], ${value(6)}::text[]) AS r(user_id, highlight, actions)
-      ON CONFLICT (user_id, event_id) DO NOTHING`,
+      FROM ${written}, unnest(${value(4)}::text[], ${value(5)}::boolean[], ${value(6)}::text[]) AS r(user_id, highlight, actions)`,
     values: [event.eventId, event.roomId, event.threadId, event.notifiedTs, users, highlights, actions],
   };
 }

@@ -1,7 +1,7 @@
 // Appends an event to its room in ONE statement (the send path's hot write): the room's
-// head version advances (only from the version the caller built on: optimistic check), the
-// tenant's event stream position is taken, and the event, its DAG edges, its state groups,
-// the new forward extremities and whatever else must commit with it (current state, a
+// head version and forward extremities advance (only from the version the caller built on:
+// optimistic check), the tenant's event stream position is taken, and the event, its DAG
+// edges, its state groups and whatever else must commit with it (current state, a
 // redaction mark, persist hooks' rows: `alsoWrite`) are written. Data-modifying CTEs run as
 // one statement, atomically even outside a transaction, so a message costs one round trip
 // instead of a dozen. When the head version has moved (another shard wrote the room),
@@ -62,7 +62,8 @@ function baseStatement(table: (name: string) => string): string {
   return `WITH head AS (
       UPDATE ${table('rooms')}
       SET head_version = head_version + 1,
-        current_state_group = CASE WHEN $17::boolean THEN $16::bigint ELSE current_state_group END
+        current_state_group = CASE WHEN $17::boolean THEN $16::bigint ELSE current_state_group END,
+        forward_extremities = array_append(array(SELECT x FROM unnest(forward_extremities) AS x WHERE x <> ALL($19::text[])), $1)
       WHERE room_id = $2 AND head_version = $18
       RETURNING room_id
     ), pos AS (
@@ -71,26 +72,11 @@ function baseStatement(table: (name: string) => string): string {
       RETURNING position
     ), ev AS (
       INSERT INTO ${table('events')} (event_id, stream_ordering, room_id, type, state_key, sender, depth, origin_server_ts, pdu,
-        relates_to_id, rel_type, txn_user_id, txn_device_id, txn_id, replaces_state)
-      SELECT $1, pos.position, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11, $12, $13, $14
+        relates_to_id, rel_type, txn_user_id, txn_device_id, txn_id, replaces_state, prev_event_ids, auth_event_ids,
+        state_group_before, state_group_after)
+      SELECT $1, pos.position, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11, $12, $13, $14, $19::text[], $20::text[], $15, $16
       FROM pos
       RETURNING event_id
-    ), edges AS (
-      INSERT INTO ${table('event_edges')} (event_id, prev_event_id)
-      SELECT ev.event_id, prev FROM ev, unnest($19::text[]) AS prev
-    ), auth AS (
-      INSERT INTO ${table('event_auth')} (event_id, auth_event_id)
-      SELECT ev.event_id, a FROM ev, unnest($20::text[]) AS a
-    ), groups AS (
-      INSERT INTO ${table('event_state')} (event_id, before_group, after_group)
-      SELECT ev.event_id, $15, $16 FROM ev
-    ), dropped AS (
-      DELETE FROM ${table('forward_extremities')}
-      WHERE room_id = $2 AND event_id = ANY($19::text[]) AND EXISTS (SELECT 1 FROM ev)
-    ), added AS (
-      INSERT INTO ${table('forward_extremities')} (room_id, event_id)
-      SELECT $2, ev.event_id FROM ev
-      ON CONFLICT DO NOTHING
     )`;
 }
 

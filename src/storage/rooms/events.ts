@@ -81,8 +81,8 @@ export async function roomEventsBetween(
 }
 
 export async function getForwardExtremities(db: Db, roomId: string): Promise<string[]> {
-  const rows = await db.selectFrom('forward_extremities').select('event_id').where('room_id', '=', roomId).execute();
-  return rows.map((r) => r.event_id);
+  const row = await db.selectFrom('rooms').select('forward_extremities').where('room_id', '=', roomId).executeTakeFirst();
+  return row?.forward_extremities ?? [];
 }
 
 /** A stream range of one room: events with after < stream_ordering <= upTo (after null: from the start). */

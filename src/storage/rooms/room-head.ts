@@ -17,10 +17,10 @@ export async function readRoomHead(db: Kysely<TenantDatabase>, roomId: string): 
     db.selectFrom('rooms').select(['room_version', 'current_state_group', 'head_version']).where('room_id', '=', roomId).executeTakeFirst(),
     db.selectFrom('current_state').select(['type', 'state_key', 'event_id', 'membership']).where('room_id', '=', roomId).execute(),
     db
-      .selectFrom('forward_extremities as f')
-      .innerJoin('events as e', 'e.event_id', 'f.event_id')
-      .select(['f.event_id', 'e.depth', sql<string | null>`${sql.ref('e.pdu')} -> 'hashes' ->> 'sha256'`.as('sha256')])
-      .where('f.room_id', '=', roomId)
+      .selectFrom('rooms as r')
+      .innerJoin('events as e', (join) => join.on(sql<boolean>`${sql.ref('e.event_id')} = ANY(${sql.ref('r.forward_extremities')})`))
+      .select(['e.event_id', 'e.depth', sql<string | null>`${sql.ref('e.pdu')} -> 'hashes' ->> 'sha256'`.as('sha256')])
+      .where('r.room_id', '=', roomId)
       .orderBy('e.depth', 'desc')
       .execute(),
     db

@@ -51,8 +51,8 @@ export async function loadStateGroup(db: Db, id: string): Promise<StateMap> {
 }
 
 export async function getEventStateGroups(db: Db, eventId: string): Promise<{ before: string; after: string } | undefined> {
-  const row = await db.selectFrom('event_state').select(['before_group', 'after_group']).where('event_id', '=', eventId).executeTakeFirst();
-  return row ? { before: String(row.before_group), after: String(row.after_group) } : undefined;
+  const row = await db.selectFrom('events').select(['state_group_before', 'state_group_after']).where('event_id', '=', eventId).executeTakeFirst();
+  return row && row.state_group_before !== null && row.state_group_after !== null ? { before: row.state_group_before, after: row.state_group_after } : undefined;
 }
 
 /** Which entries of a state to read: every key of `types` ('all': of every type except
@@ -113,8 +113,13 @@ export async function loadStateGroups(db: Db, groupIds: readonly string[], selec
 export async function getEventsStateGroups(db: Db, eventIds: readonly string[]): Promise<Map<string, { before: string; after: string }>> {
   const result = new Map<string, { before: string; after: string }>();
   if (eventIds.length === 0) return result;
-  const rows = await db.selectFrom('event_state').select(['event_id', 'before_group', 'after_group']).where('event_id', 'in', [...new Set(eventIds)]).execute();
-  for (const row of rows) result.set(row.event_id, { before: String(row.before_group), after: String(row.after_group) });
+  const rows = await db
+    .selectFrom('events')
+    .select(['event_id', 'state_group_before', 'state_group_after'])
+    .where('event_id', 'in', [...new Set(eventIds)])
+    .where('state_group_before', 'is not', null)
+    .execute();
+  for (const row of rows) result.set(row.event_id, { before: String(row.state_group_before), after: String(row.state_group_after) });
   return result;
 }
 
@@ -133,11 +138,11 @@ export async function stateGroupsAtPositions(
       (eb) =>
         eb
           .selectFrom('events as e')
-          .innerJoin('event_state as s', 's.event_id', 'e.event_id')
-          .select(['e.room_id', 's.after_group'])
+          .select(['e.room_id', 'e.state_group_after as after_group'])
           .where(sql<boolean>`e.room_id = p.room_id and e.stream_ordering <= p.pos`)
           .where('e.outlier', '=', false)
           .where('e.soft_failed', '=', false)
+          .where('e.state_group_after', 'is not', null)
           .orderBy('e.stream_ordering', 'desc')
           .limit(1)
           .as('last'),

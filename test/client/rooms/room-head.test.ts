@@ -56,8 +56,8 @@ async function viaSecond(client: Client, method: string, path: string, body?: un
 }
 
 async function prevEventsOf(eventId: string): Promise<string[]> {
-  const rows = await tenant.db.selectFrom('event_edges').select('prev_event_id').where('event_id', '=', eventId).execute();
-  return rows.map((r) => r.prev_event_id);
+  const row = await tenant.db.selectFrom('events').select('prev_event_ids').where('event_id', '=', eventId).executeTakeFirst();
+  return row?.prev_event_ids ?? [];
 }
 
 describe('one shard', () => {
