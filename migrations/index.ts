@@ -14,6 +14,7 @@ import * as tenant0009 from './tenant/0009_key_backup.ts';
 import * as tenant0010 from './tenant/0010_room_head.ts';
 import * as tenant0011 from './tenant/0011_push_thread_index.ts';
 import * as tenant0012 from './tenant/0012_lean_append.ts';
+import * as tenant0013 from './tenant/0013_unread_indexes.ts';
 
 export const CONTROL_MIGRATIONS: Record<string, Migration> = {
   '0001_init': control0001,
@@ -32,6 +33,7 @@ export const TENANT_MIGRATIONS: Record<string, Migration> = {
   '0010_room_head': tenant0010,
   '0011_push_thread_index': tenant0011,
   '0012_lean_append': tenant0012,
+  '0013_unread_indexes': tenant0013,
 };
 
 export const LATEST_TENANT_MIGRATION = Object.keys(TENANT_MIGRATIONS).sort().at(-1) as string;

@@ -4,12 +4,18 @@
 // thread's mark. The main timeline and every thread with a mark of its own are one index
 // range each on (user_id, room_id, thread_id, stream_ordering) from the greater of the two
 // marks, so notifications already read are never visited; the remaining threads (no mark
-// of their own) are read after the room's mark. One statement text for any number of rooms
+// of their own) are read after the room's mark, per room, from the partial index over
+// threaded notifications (0013_unread_indexes). One statement text for any number of rooms
 // (arrays, not IN lists): /sync runs it on every response that reports a room (a hot
 // statement, db/hot-statement.ts).
 import { HotStatement, type TenantDb } from '../../db/hot-statement.ts';
 import type { UnreadByThread } from './push-actions.ts';
 import { MAIN_THREAD, READ_RECEIPT_TYPES, WHOLE_ROOM } from './read-marks.ts';
+
+/** The predicate of the partial index over threaded notifications (migration
+ * 0013_unread_indexes), as a literal: the planner uses a partial index only
+ * where it can prove the query implies its predicate, which a bound parameter never does. */
+const THREADED_ONLY = `'${MAIN_THREAD}'`;
 
 /** SQL expressions the unread-count query is built from (parameters or subqueries). */
 export interface UnreadSqlInputs {
@@ -56,13 +62,15 @@ export function unreadCtes(table: (name: string) => string, p: UnreadSqlInputs):
       ) AS c
       WHERE c.n > 0
       UNION ALL
-      SELECT a.room_id, a.thread_id, count(*) AS n, count(*) FILTER (WHERE a.highlight) AS h
+      SELECT rm.room_id, a.thread_id, count(*) AS n, count(*) FILTER (WHERE a.highlight) AS h
       FROM unread_room_marks AS rm
-      JOIN ${table('event_push_actions')} AS a
-        ON a.user_id = ${p.user} AND a.room_id = rm.room_id AND (a.thread_id < ${p.main} OR a.thread_id > ${p.main})
+      CROSS JOIN LATERAL (
+        SELECT a.thread_id, a.highlight FROM ${table('event_push_actions')} AS a
+        WHERE a.user_id = ${p.user} AND a.room_id = rm.room_id AND a.thread_id <> ${THREADED_ONLY}
           AND a.stream_ordering > rm.mark AND a.stream_ordering <= ${p.upTo}
-      WHERE NOT EXISTS (SELECT 1 FROM unread_marks AS m WHERE m.room_id = a.room_id AND m.thread_id = a.thread_id)
-      GROUP BY a.room_id, a.thread_id
+      ) AS a
+      WHERE NOT EXISTS (SELECT 1 FROM unread_marks AS m WHERE m.room_id = rm.room_id AND m.thread_id = a.thread_id)
+      GROUP BY rm.room_id, a.thread_id
     )`;
 }
 

@@ -1,11 +1,13 @@
 // Migration 0012_lean_append keeps a tenant's data: forward extremities move from their
 // table into the rooms' rows, events' DAG edges and state groups into the events' rows,
-// notifications get their new key, and down restores all of it.
+// notifications get their new key, and down restores all of it. 0013_unread_indexes gives
+// unread counts their indexes.
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { TENANT_MIGRATIONS } from '../../migrations/index.ts';
 import * as leanAppend from '../../migrations/tenant/0012_lean_append.ts';
+import * as unreadIndexes from '../../migrations/tenant/0013_unread_indexes.ts';
 import { migrateSchema } from '../../src/db/migrate.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 
@@ -23,6 +25,7 @@ afterAll(async () => {
 });
 
 const before0012 = Object.fromEntries(Object.entries(TENANT_MIGRATIONS).filter(([name]) => name < '0012'));
+const upTo0012 = Object.fromEntries(Object.entries(TENANT_MIGRATIONS).filter(([name]) => name < '0013'));
 
 async function rows<T>(query: string): Promise<T[]> {
   return (await sql<T>`${sql.raw(query)}`.execute(root)).rows;
@@ -47,7 +50,7 @@ test('extremities, DAG edges, state groups and notifications survive the migrati
   await rows(`INSERT INTO ${t('event_auth')} (event_id, auth_event_id) VALUES ('$a1', '$c'), ('$a1', '$m'), ('$v1:x', '$c1:x')`);
   await rows(`INSERT INTO ${t('event_state')} (event_id, before_group, after_group) VALUES ('$a1', 4, 4)`);
 
-  expect(await migrateSchema(root, SCHEMA, TENANT_MIGRATIONS)).toEqual(['0012_lean_append']);
+  expect(await migrateSchema(root, SCHEMA, upTo0012)).toEqual(['0012_lean_append']);
   expect(await rows(`SELECT event_id, prev_event_ids, auth_event_ids, state_group_before, state_group_after FROM ${t('events')} ORDER BY stream_ordering`)).toEqual([
     { event_id: '$a1', prev_event_ids: ['$p1', '$p2'], auth_event_ids: ['$c', '$m'], state_group_before: '4', state_group_after: '4' },
     { event_id: '$v1:x', prev_event_ids: ['$q1:x'], auth_event_ids: ['$c1:x'], state_group_before: null, state_group_after: null },
@@ -82,4 +85,25 @@ test('extremities, DAG edges, state groups and notifications survive the migrati
   expect(await rows(`SELECT column_name FROM information_schema.columns WHERE table_schema = '${SCHEMA}' AND table_name = 'events' AND column_name LIKE '%_ids'`)).toEqual([]);
   expect(await rows(`SELECT column_name FROM information_schema.columns WHERE table_schema = '${SCHEMA}' AND table_name = 'rooms' AND column_name = 'forward_extremities'`)).toEqual([]);
   expect(await rows(`SELECT indexname FROM pg_indexes WHERE schemaname = '${SCHEMA}' AND indexname = 'event_push_actions_user'`)).toEqual([{ indexname: 'event_push_actions_user' }]);
+});
+
+test('unread counts get a partial index over threaded notifications and a thread index carrying highlight', async () => {
+  const schema = 'unread_indexes';
+  await migrateSchema(root, schema, TENANT_MIGRATIONS);
+  const definitions = async () =>
+    Object.fromEntries(
+      (await rows<{ indexname: string; indexdef: string }>(`SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = '${schema}' AND tablename = 'event_push_actions'`)).map((r) => [
+        r.indexname,
+        r.indexdef.replace(/^.* USING btree /, ''),
+      ]),
+    );
+  expect(await definitions()).toEqual({
+    event_push_actions_pk: '(user_id, stream_ordering)',
+    event_push_actions_highlight: '(user_id, stream_ordering) WHERE (highlight = true)',
+    event_push_actions_thread: '(user_id, room_id, thread_id, stream_ordering) INCLUDE (highlight)',
+    event_push_actions_threaded: "(user_id, room_id, stream_ordering) WHERE (thread_id <> 'main'::text)",
+  });
+  await root.transaction().execute((trx) => unreadIndexes.down(trx.withSchema(schema)));
+  expect(await definitions()).toMatchObject({ event_push_actions_thread: '(user_id, room_id, thread_id, stream_ordering)' });
+  expect(Object.keys(await definitions())).not.toContain('event_push_actions_threaded');
 });
