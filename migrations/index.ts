@@ -15,6 +15,7 @@ import * as tenant0010 from './tenant/0010_room_head.ts';
 import * as tenant0011 from './tenant/0011_push_thread_index.ts';
 import * as tenant0012 from './tenant/0012_lean_append.ts';
 import * as tenant0013 from './tenant/0013_unread_indexes.ts';
+import * as tenant0014 from './tenant/0014_push_summaries.ts';
 
 export const CONTROL_MIGRATIONS: Record<string, Migration> = {
   '0001_init': control0001,
@@ -34,6 +35,7 @@ export const TENANT_MIGRATIONS: Record<string, Migration> = {
   '0011_push_thread_index': tenant0011,
   '0012_lean_append': tenant0012,
   '0013_unread_indexes': tenant0013,
+  '0014_push_summaries': tenant0014,
 };
 
 export const LATEST_TENANT_MIGRATION = Object.keys(TENANT_MIGRATIONS).sort().at(-1) as string;

@@ -323,6 +323,18 @@ export interface PushReadMarksTable {
   stream_ordering: Int8;
 }
 
+/** Counts of a user's notifications in a room's thread after a read mark, up to a stream
+ * position (0014_push_summaries; storage/push/push-summaries.ts). */
+export interface PushSummariesTable {
+  user_id: string;
+  room_id: string;
+  thread_id: string;
+  after_mark: Int8;
+  up_to: Int8;
+  notifications: Int8;
+  highlights: Int8;
+}
+
 export interface PushersTable {
   user_id: string;
   app_id: string;
@@ -468,6 +480,7 @@ export interface TenantDatabase {
   push_rule_versions: PushRuleVersionsTable;
   event_push_actions: EventPushActionsTable;
   push_read_marks: PushReadMarksTable;
+  push_summaries: PushSummariesTable;
   pushers: PushersTable;
   to_device_inbox: ToDeviceInboxTable;
   to_device_txns: ToDeviceTxnsTable;

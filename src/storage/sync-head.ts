@@ -9,6 +9,7 @@ import { HotStatement, type TenantDb } from '../db/hot-statement.ts';
 import type { UserMembership } from './rooms/current-state.ts';
 import type { UnreadByThread } from './push/push-actions.ts';
 import { MAIN_THREAD, READ_RECEIPT_TYPES, WHOLE_ROOM } from './push/read-marks.ts';
+import { summarizeLongCounts } from './push/push-summaries.ts';
 import { unreadCtes, unreadFromRows, type UnreadRow } from './push/unread-after-marks.ts';
 import type { StreamName } from './stream-positions.ts';
 
@@ -111,7 +112,12 @@ export async function syncStarts<S extends StreamName>(tenant: TenantDb, streams
     MAIN_THREAD,
   ]);
   const byIndex = new Map(rows.map((row) => [Number(row.i), row]));
-  return requests.map((_, i) => fromRow(streams, byIndex.get(i + 1)));
+  return requests.map((request, i) => {
+    const row = byIndex.get(i + 1);
+    const start = fromRow(streams, row);
+    if (row?.unread) summarizeLongCounts(tenant, request.userId, Number(row.positions?.['events'] ?? 0), row.unread);
+    return start;
+  });
 }
 
 function fromRow<S extends StreamName>(streams: readonly S[], row: SyncStartRow | undefined): SyncStart<S> {

@@ -47,7 +47,7 @@ export async function unreadCounts(
   if (roomIds.length === 0) return result;
   const known = options.known;
   const unknown = known ? roomIds.filter((id) => !known.rooms.has(id)) : roomIds;
-  const read: UnreadByThread = unknown.length === 0 ? new Map() : await unreadAfterMarks(tenant, userId, unknown, options.upTo ?? Number.MAX_SAFE_INTEGER);
+  const read: UnreadByThread = unknown.length === 0 ? new Map() : await unreadAfterMarks(tenant, userId, unknown, options.upTo);
   const countsOf = (roomId: string) => (known?.rooms.has(roomId) ? known.counts : read).get(roomId);
   for (const roomId of roomIds) {
     const room: RoomUnreadCounts = { main: zero(), threads: new Map(), total: zero() };

@@ -10,6 +10,7 @@
 // statement, db/hot-statement.ts).
 import { HotStatement, type TenantDb } from '../../db/hot-statement.ts';
 import type { UnreadByThread } from './push-actions.ts';
+import { summarizeLongCounts } from './push-summaries.ts';
 import { MAIN_THREAD, READ_RECEIPT_TYPES, WHOLE_ROOM } from './read-marks.ts';
 
 /** The predicate of the partial index over threaded notifications (migration
@@ -30,7 +31,8 @@ export interface UnreadSqlInputs {
 }
 
 /** CTEs `unread_marks`, `unread_room_marks`, `unread_threads` and `unread` (room_id,
- * thread_id, n, h): the counts, to be selected from by the caller. */
+ * thread_id, n, h, and for summarisable rows bound and tail: see UnreadRow): the counts,
+ * to be selected from by the caller. */
 export function unreadCtes(table: (name: string) => string, p: UnreadSqlInputs): string {
   return `
     unread_marks AS MATERIALIZED (
@@ -54,15 +56,18 @@ export function unreadCtes(table: (name: string) => string, p: UnreadSqlInputs):
         UNION SELECT m.thread_id FROM unread_marks AS m WHERE m.room_id = rm.room_id AND m.thread_id <> ${p.wholeRoom}
       ) AS t
     ), unread AS (
-      SELECT b.room_id, b.thread_id, c.n, c.h
+      SELECT b.room_id, b.thread_id, coalesce(s.notifications, 0) + c.n AS n, coalesce(s.highlights, 0) + c.h AS h, b.bound, c.n AS tail
       FROM unread_threads AS b
+      LEFT JOIN ${table('push_summaries')} AS s
+        ON s.user_id = ${p.user} AND s.room_id = b.room_id AND s.thread_id = b.thread_id AND s.after_mark = b.bound AND s.up_to <= ${p.upTo}
       CROSS JOIN LATERAL (
         SELECT count(*) AS n, count(*) FILTER (WHERE a.highlight) AS h FROM ${table('event_push_actions')} AS a
-        WHERE a.user_id = ${p.user} AND a.room_id = b.room_id AND a.thread_id = b.thread_id AND a.stream_ordering > b.bound AND a.stream_ordering <= ${p.upTo}
+        WHERE a.user_id = ${p.user} AND a.room_id = b.room_id AND a.thread_id = b.thread_id
+          AND a.stream_ordering > coalesce(s.up_to, b.bound) AND a.stream_ordering <= ${p.upTo}
       ) AS c
-      WHERE c.n > 0
+      WHERE coalesce(s.notifications, 0) + c.n > 0
       UNION ALL
-      SELECT rm.room_id, a.thread_id, count(*) AS n, count(*) FILTER (WHERE a.highlight) AS h
+      SELECT rm.room_id, a.thread_id, count(*) AS n, count(*) FILTER (WHERE a.highlight) AS h, NULL::bigint AS bound, NULL::bigint AS tail
       FROM unread_room_marks AS rm
       CROSS JOIN LATERAL (
         SELECT a.thread_id, a.highlight FROM ${table('event_push_actions')} AS a
@@ -77,7 +82,7 @@ export function unreadCtes(table: (name: string) => string, p: UnreadSqlInputs):
 const UNREAD_AFTER_MARKS = new HotStatement<UnreadRow>(
   (table) =>
     `WITH ${unreadCtes(table, { user: '$1', rooms: '$2::text[]', receiptTypes: '$3::text[]', upTo: '$4', wholeRoom: '$5', main: '$6' })}
-    SELECT room_id, thread_id, n, h FROM unread`,
+    SELECT room_id, thread_id, n, h, bound, tail FROM unread`,
 );
 
 export interface UnreadRow {
@@ -85,6 +90,11 @@ export interface UnreadRow {
   thread_id: string;
   n: string | number;
   h: string | number;
+  /** The read mark the count starts after (null: a thread counted from the room's mark,
+   * which is not summarised). */
+  bound?: string | number | null;
+  /** How many notifications were counted one by one (after the summary, if one applied). */
+  tail?: string | number | null;
 }
 
 /** Rows of the unread CTE as counts. */
@@ -98,8 +108,13 @@ export function unreadFromRows(rows: Iterable<UnreadRow>): UnreadByThread {
   return result;
 }
 
-/** Room ID → thread → counts of the user's notifications after their marks, up to `upTo`. */
-export async function unreadAfterMarks(tenant: TenantDb, userId: string, roomIds: readonly string[], upTo: number): Promise<UnreadByThread> {
+/** Room ID → thread → counts of the user's notifications after their marks, up to `upTo`
+ * (a stream position read from the database), or all of them when undefined. */
+export async function unreadAfterMarks(tenant: TenantDb, userId: string, roomIds: readonly string[], upTo: number | undefined): Promise<UnreadByThread> {
   if (roomIds.length === 0) return new Map();
-  return unreadFromRows(await UNREAD_AFTER_MARKS.run(tenant, [userId, [...new Set(roomIds)], READ_RECEIPT_TYPES, upTo, WHOLE_ROOM, MAIN_THREAD]));
+  const rows = await UNREAD_AFTER_MARKS.run(tenant, [userId, [...new Set(roomIds)], READ_RECEIPT_TYPES, upTo ?? Number.MAX_SAFE_INTEGER, WHOLE_ROOM, MAIN_THREAD]);
+  // A summary must name a position every notification up to which was already visible;
+  // "all of them" names none.
+  if (upTo !== undefined) summarizeLongCounts(tenant, userId, upTo, rows);
+  return unreadFromRows(rows);
 }
