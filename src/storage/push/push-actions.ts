@@ -1,8 +1,9 @@
 // Notifications (table event_push_actions): one row per event whose push rules told a user
 // "notify", with the thread it belongs to and whether it highlights. Unread counts are the
 // rows after the user's read marks; GET /notifications pages through them newest first.
-// Rows are only ever inserted, at their event's position: the unread count summaries
-// (push-summaries.ts) rely on it.
+// Rows are only ever inserted, at the position their event takes on the stream as it is
+// persisted (never for events placed before it, such as backfilled ones): the unread count
+// summaries (push-summaries.ts) rely on it.
 import type { Kysely, Transaction } from 'kysely';
 import type { TenantDatabase } from '../../db/schema-types.ts';
 import type { PushAction } from '../../protocol/push/index.ts';

@@ -30,9 +30,9 @@ const UPSERT_SUMMARIES = new HotStatement(
 );
 
 /** Writes summaries of the counts that read many notifications one by one, in the
- * background. `upTo` is the position the counts went up to: one read from the database
- * (every notification at or before it was visible to the count), never 'everything' (a summary only saves work: a failed write costs the next count its speed,
- * never its result). */
+ * background: a summary only saves work, so a failed write costs the next count its speed,
+ * never its result. `upTo` is the position the counts went up to, read from the database
+ * (every notification at or before it was visible to the count), never "everything". */
 export function summarizeLongCounts(tenant: TenantDb & { log?: { debug(obj: object, msg: string): void } }, userId: string, upTo: number, rows: readonly UnreadRow[]): void {
   const long = rows.filter((r) => r.bound !== undefined && r.bound !== null && Number(r.tail ?? 0) >= SUMMARIZE_AFTER);
   if (long.length === 0) return;
