@@ -3,7 +3,7 @@
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import type { AccountSettings } from './account-settings.ts';
-import type { RateLimitSettings } from './rate-limits.ts';
+import { parseRateLimitOverrides, type RateLimitSettings } from './rate-limits.ts';
 
 export interface ShardConfig {
   host: string;
@@ -94,6 +94,15 @@ export function loadConfig(env: Env = process.env): ShardConfig {
   if (tlsPort !== undefined && (!tlsCertPath || !tlsKeyPath)) {
     throw new ConfigError('TLS_PORT needs TLS_CERT_PATH and TLS_KEY_PATH (PEM files)');
   }
+  const rateLimitsText = optional(env, 'RATE_LIMITS');
+  let rateLimits: Partial<RateLimitSettings> | undefined;
+  if (rateLimitsText !== undefined) {
+    try {
+      rateLimits = parseRateLimitOverrides(JSON.parse(rateLimitsText));
+    } catch (error) {
+      throw new ConfigError(`RATE_LIMITS must be a JSON object such as {"client":{"burst":200,"perSecond":20}}: ${(error as Error).message}`);
+    }
+  }
   const shardName = optional(env, 'SHARD_NAME') ?? hostname();
   if (!/^[A-Za-z0-9._-]{1,100}$/.test(shardName)) {
     throw new ConfigError('SHARD_NAME may contain letters, digits, ".", "_" and "-" (at most 100)');
@@ -121,5 +130,6 @@ export function loadConfig(env: Env = process.env): ShardConfig {
     keyValidityMs: integer(env, 'KEY_VALIDITY_MS', 86_400_000, 60_000, 30 * 86_400_000),
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024, 1_073_741_824),
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
+    ...(rateLimits ? { rateLimits } : {}),
   };
 }

@@ -1,5 +1,6 @@
 // Kysely table types. Control tables live in schema `control`; tenant tables live in each
 // tenant's own schema and are reached through `root.withSchema(tenant.schema)`.
+import type { RateLimitSettings } from '../config/rate-limits.ts';
 import type { ColumnType, Generated, Selectable } from 'kysely';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -26,6 +27,8 @@ export interface TenantConfigColumn {
   well_known_server?: string | null;
   well_known_client?: Record<string, unknown>;
   default_room_version?: string;
+  /** Rate limit overrides of this tenant (config/rate-limits.ts), merged over the shard's. */
+  rate_limits?: Partial<RateLimitSettings>;
 }
 
 export interface TenantHostsTable {

@@ -1,5 +1,6 @@
 // TenantContext: everything a service needs to act for one tenant. It is passed explicitly
 // as the first argument of every service function; nothing reads a "current tenant" global.
+import type { RateLimitSettings } from '../config/rate-limits.ts';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { StatementRunner } from '../db/pipeline.ts';
@@ -42,6 +43,8 @@ export interface TenantConfig {
   /** Extra properties merged into /.well-known/matrix/client. */
   wellKnownClient: Record<string, unknown>;
   defaultRoomVersion: string;
+  /** Rate limit overrides of this tenant, merged over the shard's (empty: none). */
+  rateLimits: Partial<RateLimitSettings>;
 }
 
 /** Per-tenant memoised values. Lives and dies with the context, so it is keyed by tenant by construction. */

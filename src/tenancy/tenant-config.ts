@@ -14,5 +14,6 @@ export function effectiveConfig(row: TenantRow, hosts: string[]): TenantConfig {
     wellKnownServer: stored.well_known_server ?? null,
     wellKnownClient: stored.well_known_client ?? {},
     defaultRoomVersion: stored.default_room_version ?? DEFAULT_ROOM_VERSION,
+    rateLimits: stored.rate_limits ?? {},
   };
 }

@@ -45,17 +45,31 @@ describe('settingsBody', () => {
   test('maps flags to admin API fields and leaves out what was not given', () => {
     expect(
       settingsBody(
-        { registration: 'token', 'well-known-client': '{"a":1}', 'default-room-version': '11', 'client-hostname': ['c.example'] },
+        {
+          registration: 'token',
+          'well-known-client': '{"a":1}',
+          'default-room-version': '11',
+          'client-hostname': ['c.example'],
+          'rate-limits': '{"client":{"burst":9,"perSecond":1}}',
+        },
         'create',
       ),
-    ).toEqual({ registration: 'token', well_known_client: { a: 1 }, default_room_version: '11', client_hostnames: ['c.example'] });
+    ).toEqual({
+      registration: 'token',
+      well_known_client: { a: 1 },
+      default_room_version: '11',
+      client_hostnames: ['c.example'],
+      rate_limits: { client: { burst: 9, perSecond: 1 } },
+    });
+    expect(() => settingsBody({ 'rate-limits': '{client' }, 'update')).toThrow(/--rate-limits must be JSON/);
     expect(settingsBody({}, 'update')).toEqual({});
   });
 
   test('--reset sends the API its reset values; an unknown setting is a usage error', () => {
-    expect(settingsBody({ reset: ['client-hostnames', 'well-known-server'] }, 'update')).toEqual({
+    expect(settingsBody({ reset: ['client-hostnames', 'well-known-server', 'rate-limits'] }, 'update')).toEqual({
       client_hostnames: [],
       well_known_server: null,
+      rate_limits: null,
     });
     expect(() => settingsBody({ reset: ['registration'] }, 'update')).toThrow(/--reset takes one of client-hostnames/);
   });

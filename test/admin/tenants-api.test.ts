@@ -146,6 +146,10 @@ describe('create', () => {
     [{ well_known_client: [] }],
     [{ well_known_client: { 'm.homeserver': { base_url: 'https://x' } } }],
     [{ default_room_version: '99' }],
+    [{ rate_limits: [] }],
+    [{ rate_limits: { clients: { burst: 1, perSecond: 1 } } }],
+    [{ rate_limits: { client: { burst: 0, perSecond: 1 } } }],
+    [{ rate_limits: { client: { burst: 5, perSecond: -1 } } }],
   ])('invalid setting %j is 400 M_INVALID_PARAM', async (setting) => {
     const res = await shard.admin('POST', TENANTS, { server_name: 'settings.example', ...setting });
     expect(res.status).toBe(400);

@@ -60,3 +60,21 @@ test.each([
   expect(() => loadConfig(env)).toThrow(ConfigError);
   expect(() => loadConfig(env)).toThrow(message);
 });
+
+test('RATE_LIMITS overrides classes of the rate limits; anything else in it is refused', () => {
+  expect(loadConfig({}).rateLimits).toBeUndefined();
+  const config = loadConfig({ RATE_LIMITS: '{"client":{"burst":500,"perSecond":50},"maxKeysPerTenant":2000}' });
+  expect(config.rateLimits).toEqual({ client: { burst: 500, perSecond: 50 }, maxKeysPerTenant: 2000 });
+  for (const bad of [
+    'not json',
+    '[]',
+    '{"clients":{"burst":1,"perSecond":1}}',
+    '{"client":{"burst":0,"perSecond":1}}',
+    '{"client":{"burst":5,"perSecond":-1}}',
+    '{"client":{"burst":5}}',
+    '{"client":{"burst":5,"perSecond":1,"extra":1}}',
+    '{"maxKeysPerTenant":1.5}',
+  ]) {
+    expect(() => loadConfig({ RATE_LIMITS: bad }), bad).toThrow(ConfigError);
+  }
+});

@@ -15,6 +15,11 @@ export const SETTINGS_OPTIONS: Record<string, OptionSpec> = {
   'well-known-server': { type: 'string', valueName: 'host:port', description: 'Federation delegation served at /.well-known/matrix/server' },
   'well-known-client': { type: 'string', valueName: 'json', description: 'Extra /.well-known/matrix/client content, a JSON object' },
   'default-room-version': { type: 'string', valueName: 'version', description: 'Room version for new rooms' },
+  'rate-limits': {
+    type: 'string',
+    valueName: 'json',
+    description: 'Rate limits of this tenant over the shard\'s, a JSON object of classes, e.g. \'{"client":{"burst":300,"perSecond":30}}\'',
+  },
 };
 
 /** Settings `update --reset` can return to their defaults (registration always has a value). */
@@ -24,6 +29,7 @@ const RESETTABLE: Record<string, { field: string; resetValue: unknown; flag: str
   'well-known-server': { field: 'well_known_server', resetValue: null, flag: 'well-known-server' },
   'well-known-client': { field: 'well_known_client', resetValue: null, flag: 'well-known-client' },
   'default-room-version': { field: 'default_room_version', resetValue: null, flag: 'default-room-version' },
+  'rate-limits': { field: 'rate_limits', resetValue: null, flag: 'rate-limits' },
 };
 
 export const RESET_OPTION: OptionSpec = {
@@ -33,11 +39,17 @@ export const RESET_OPTION: OptionSpec = {
   description: `Return a setting to its default (repeatable): ${Object.keys(RESETTABLE).join(', ')}`,
 };
 
-function parseWellKnownClient(text: string, command: string): unknown {
+/** A flag whose value is JSON (the API validates what it holds). */
+const JSON_FLAGS: Array<[flag: string, field: string, example: string]> = [
+  ['well-known-client', 'well_known_client', '{"m.identity_server":{"base_url":"https://id.example.org"}}'],
+  ['rate-limits', 'rate_limits', '{"client":{"burst":300,"perSecond":30}}'],
+];
+
+function parseJsonFlag(flag: string, example: string, text: string, command: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    throw new UsageError(`--well-known-client must be JSON, e.g. '{"m.identity_server":{"base_url":"https://id.example.org"}}'`, command);
+    throw new UsageError(`--${flag} must be JSON, e.g. '${example}'`, command);
   }
 }
 
@@ -56,8 +68,10 @@ export function settingsBody(values: OptionValues, command: string): Record<stri
     const value = stringOption(values, flag);
     if (value !== undefined) body[field] = value;
   }
-  const wellKnownClient = stringOption(values, 'well-known-client');
-  if (wellKnownClient !== undefined) body.well_known_client = parseWellKnownClient(wellKnownClient, command);
+  for (const [flag, field, example] of JSON_FLAGS) {
+    const text = stringOption(values, flag);
+    if (text !== undefined) body[field] = parseJsonFlag(flag, example, text, command);
+  }
 
   for (const name of stringListOption(values, 'reset')) {
     const reset = RESETTABLE[name];

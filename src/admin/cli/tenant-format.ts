@@ -53,6 +53,7 @@ export function formatTenantDetails(tenant: TenantView): string {
     ['Well-known server', tenant.well_known_server ?? NONE],
     ['Well-known client', JSON.stringify(tenant.well_known_client)],
     ['Default room version', tenant.default_room_version],
+    ['Rate limits', Object.keys(tenant.rate_limits ?? {}).length > 0 ? JSON.stringify(tenant.rate_limits) : "the shard's"],
     ['Schema', tenant.schema],
     ['Schema version', tenant.schema_version ?? NONE],
     ['DB cluster', tenant.db_cluster],

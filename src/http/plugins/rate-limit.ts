@@ -4,7 +4,7 @@
 // `rateLimit: false` exempts a route. Exhausted: 429 M_LIMIT_EXCEEDED with retry_after_ms and
 // Retry-After. Services with their own limits (failed logins) use `request.limiter`.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { RateLimitClass, RateLimitSettings } from '../../config/rate-limits.ts';
+import { mergeRateLimits, type RateLimitClass, type RateLimitSettings } from '../../config/rate-limits.ts';
 import { RateLimiter } from '../../services/rate-limit/rate-limiter.ts';
 import type { TenantContext } from '../../tenancy/context.ts';
 import { isShardLevel } from './tenant.ts';
@@ -19,9 +19,10 @@ declare module 'fastify' {
   }
 }
 
+/** The tenant's limiter: its own overrides merged over the shard's settings. A settings
+ * change reloads the tenant's context, and with it the limiter. */
 export function limiterOf(tenant: TenantContext, settings: RateLimitSettings): RateLimiter {
-  // Per-tenant overrides will merge over `settings` here once tenant config carries them.
-  tenant.caches.rateLimiter ??= new RateLimiter(settings);
+  tenant.caches.rateLimiter ??= new RateLimiter(mergeRateLimits(settings, tenant.config.rateLimits));
   return tenant.caches.rateLimiter;
 }
 

@@ -1,4 +1,5 @@
 // Validation of tenant settings given through the admin API (create and update share it).
+import { parseRateLimitOverrides } from '../../config/rate-limits.ts';
 import { MatrixError } from '../../errors/matrix-error.ts';
 import { isServableServerName } from '../../protocol/server-name.ts';
 import { KNOWN_ROOM_VERSIONS } from '../../protocol/room-versions.ts';
@@ -17,6 +18,7 @@ export interface TenantSettingsInput {
   well_known_server?: unknown;
   well_known_client?: unknown;
   default_room_version?: unknown;
+  rate_limits?: unknown;
 }
 
 export const SETTINGS_FIELDS = [
@@ -26,6 +28,7 @@ export const SETTINGS_FIELDS = [
   'well_known_server',
   'well_known_client',
   'default_room_version',
+  'rate_limits',
 ] as const;
 
 function invalid(message: string): MatrixError {
@@ -126,6 +129,16 @@ export function applyConfigSettings(config: TenantConfigColumn, input: TenantSet
         throw invalid(`well_known_client must be at most ${MAX_WELL_KNOWN_CLIENT_BYTES} bytes`);
       }
       next.well_known_client = value as Record<string, unknown>;
+    }
+  }
+  if (input.rate_limits !== undefined) {
+    if (input.rate_limits === null) delete next.rate_limits;
+    else {
+      try {
+        next.rate_limits = parseRateLimitOverrides(input.rate_limits);
+      } catch (error) {
+        throw invalid(`rate_limits: ${(error as Error).message}`);
+      }
     }
   }
   if (input.default_room_version !== undefined) {

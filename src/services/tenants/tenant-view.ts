@@ -1,5 +1,6 @@
 // The tenant as the admin API shows it: settings (effective values), state and keys.
 import type { Kysely } from 'kysely';
+import type { RateLimitSettings } from '../../config/rate-limits.ts';
 import type { ControlDatabase, TenantDatabase, TenantRow } from '../../db/schema-types.ts';
 import { listSigningKeys } from '../../storage/signing-keys.ts';
 import { effectiveConfig } from '../../tenancy/tenant-config.ts';
@@ -12,6 +13,8 @@ export interface TenantView {
   well_known_server: string | null;
   well_known_client: Record<string, unknown>;
   default_room_version: string;
+  /** The tenant's own rate limit overrides ({}: the shard's limits apply). */
+  rate_limits: Partial<RateLimitSettings>;
   state: TenantRow['state'];
   suspended_reason: string | null;
   suspended_at: string | null;
@@ -40,6 +43,7 @@ export function tenantView(row: TenantRow, hosts: string[]): TenantView {
     well_known_server: config.wellKnownServer,
     well_known_client: config.wellKnownClient,
     default_room_version: config.defaultRoomVersion,
+    rate_limits: config.rateLimits,
     state: row.state,
     suspended_reason: row.suspended_reason,
     suspended_at: iso(row.suspended_at),

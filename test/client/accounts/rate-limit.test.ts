@@ -104,6 +104,26 @@ describe('client API', () => {
     expect((await whoami(shard, HS, b.access_token)).status).toBe(200);
   });
 
+  test("a tenant's rate_limits setting overrides the shard's limits; null restores them", async () => {
+    const tenantPath = `/_tessera/admin/v1/tenants/${HS2}`;
+    const set = await shard.admin('PATCH', tenantPath, { rate_limits: { client: { burst: 2, perSecond: SLOW } } });
+    expect(set.status).toBe(200);
+    expect(set.body).toMatchObject({ rate_limits: { client: { burst: 2, perSecond: SLOW } } });
+    const user = await registerUser(shard, HS2, 'strict');
+    for (let i = 0; i < 2; i++) expect((await whoami(shard, HS2, user.access_token)).status).toBe(200);
+    expectLimited(await whoami(shard, HS2, user.access_token));
+    // The other tenant keeps the shard's burst of 5.
+    const other = await registerUser(shard, HS, 'relaxed');
+    for (let i = 0; i < 5; i++) expect((await whoami(shard, HS, other.access_token)).status).toBe(200);
+
+    const reset = await shard.admin('PATCH', tenantPath, { rate_limits: null });
+    expect(reset.status).toBe(200);
+    expect(reset.body).toMatchObject({ rate_limits: {} });
+    const fresh = await registerUser(shard, HS2, 'fresh');
+    for (let i = 0; i < 5; i++) expect((await whoami(shard, HS2, fresh.access_token)).status).toBe(200);
+    expectLimited(await whoami(shard, HS2, fresh.access_token));
+  });
+
   test('registration per address', async () => {
     const ip = '100.64.0.1';
     for (let i = 0; i < 4; i++) {
