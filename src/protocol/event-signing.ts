@@ -36,7 +36,6 @@ export function hashAndSignEvent<T extends object>(
   return signEvent(addContentHash(pdu), serverName, signingKey, roomVersion);
 }
 
-
 /**
  * hashAndSignEvent for an event this server creates, returning its reference hash (room
  * versions 3+ derive the event ID from it) and its JSON (strict canonical JSON, which every

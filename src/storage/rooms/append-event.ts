@@ -76,7 +76,6 @@ function baseStatement(table: (name: string) => string): string {
         state_group_before, state_group_after)
       SELECT $1, pos.position, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11, $12, $13, $14, $19::text[], $20::text[], $15, $16
       FROM pos
-      RETURNING event_id
     )`;
 }
 

@@ -51,8 +51,7 @@ export async function loadStateGroup(db: Db, id: string): Promise<StateMap> {
 }
 
 export async function getEventStateGroups(db: Db, eventId: string): Promise<{ before: string; after: string } | undefined> {
-  const row = await db.selectFrom('events').select(['state_group_before', 'state_group_after']).where('event_id', '=', eventId).executeTakeFirst();
-  return row && row.state_group_before !== null && row.state_group_after !== null ? { before: row.state_group_before, after: row.state_group_after } : undefined;
+  return (await getEventsStateGroups(db, [eventId])).get(eventId);
 }
 
 /** Which entries of a state to read: every key of `types` ('all': of every type except
